@@ -124,7 +124,10 @@ class SplatAttr(ParametrizedAttribute):
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
             value = self.value.value.data
-            printer.print_string(repr(value) if isinstance(value, float) else str(value))
+            if isinstance(self.value, FloatAttr):
+                assert isinstance(self.value.type, AnyFloat)
+                value = _shortest(value, self.value.type)
+            printer.print_string(repr(value))
             printer.print_string(" : ")
             printer.print_attribute(self.type)
 
