@@ -26,7 +26,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from cim_mlir.arch import Arch, ArchError, arch_from_dict, arch_to_dict
-from cim_mlir.dialects.plain import parse_plain, print_plain
+from cim_mlir.dialects.plain import float_literal, parse_plain, print_plain
 
 ARCH_ATTR_NAME = "cim.arch"
 """Key of the arch attribute on the top-level module."""
@@ -127,7 +127,7 @@ class SplatAttr(ParametrizedAttribute):
             if isinstance(self.value, FloatAttr):
                 assert isinstance(self.value.type, AnyFloat)
                 value = _shortest(value, self.value.type)
-            printer.print_string(repr(value))
+            printer.print_string(float_literal(value) if isinstance(value, float) else str(value))
             printer.print_string(" : ")
             printer.print_attribute(self.type)
 

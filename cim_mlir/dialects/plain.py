@@ -21,6 +21,15 @@ Plain = int | float | bool | str | list["Plain"] | dict[str, "Plain"]
 _BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def float_literal(value: float) -> str:
+    """An MLIR float literal: the shortest repr, always with a '.' in the mantissa."""
+    text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa and mantissa.lstrip("-").isdigit():
+        mantissa += ".0"
+    return mantissa + (f"e{exponent}" if exponent else "")
+
+
 def format_plain(value: Any) -> str:
     """The canonical text of a plain value (also used by the flow printer)."""
     if isinstance(value, bool):
@@ -28,7 +37,7 @@ def format_plain(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(value) if not value.is_integer() else f"{value:.1f}"
+        return float_literal(value)
     if isinstance(value, str):
         if _BARE.fullmatch(value) and value not in ("true", "false"):
             return value
