@@ -7,6 +7,7 @@ Add a pass here as ``"name": ("module", "Class")``; cim-opt lists it in
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 
 from xdsl.passes import ModulePass
