@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from xdsl.utils.exceptions import DiagnosticException
 
-class CimError(Exception):
+
+class CimError(DiagnosticException):
     """An error caused by the user's input (model, arch, IR, options).
 
     Tools print ``str(error)`` and exit 1.  ``where`` names what the message
     is about (a node, a layer, an op, a field) so the user can find it.
+    A DiagnosticException, so ``--verify-diagnostics`` prints it like a
+    verifier error (and FileCheck tests can pin the message).
     """
 
     def __init__(self, message: str, where: str | None = None):

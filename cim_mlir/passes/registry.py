@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from typing import Any
 
 from xdsl.passes import ModulePass
 
@@ -21,17 +22,37 @@ PASSES: dict[str, tuple[str, str]] = {
 }
 
 
-def _loader(module: str, cls: str) -> Callable[[], type[ModulePass]]:
-    def load() -> type[ModulePass]:
+TARGETS: dict[str, tuple[str, str]] = {
+    # "mop": the meta-operator flow in the paper's syntax; "perf": JSON report.
+    "mop": ("cim_mlir.targets.mop", "MopTarget"),
+    "perf": ("cim_mlir.targets.perf", "PerfTarget"),
+}
+
+
+def _loader(module: str, cls: str) -> Callable[[], Any]:
+    def load() -> Any:
         return getattr(importlib.import_module(module), cls)
 
     return load
 
 
-def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    """Passes whose module exists (issues land one after another)."""
-    out: dict[str, Callable[[], type[ModulePass]]] = {}
-    for name, (module, cls) in PASSES.items():
-        if importlib.util.find_spec(module) is not None:
+def _existing(table: dict[str, tuple[str, str]]) -> dict[str, Callable[[], Any]]:
+    out: dict[str, Callable[[], Any]] = {}
+    for name, (module, cls) in table.items():
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
             out[name] = _loader(module, cls)
     return out
+
+
+def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """Passes whose module exists (issues land one after another)."""
+    return _existing(PASSES)
+
+
+def available_targets() -> dict[str, Callable[[], Any]]:
+    """Output targets (``-t``) whose module exists."""
+    return _existing(TARGETS)
