@@ -15,8 +15,10 @@ Differences from xdsl-opt:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -192,6 +194,15 @@ def _fail(message: str) -> int:
     return 1
 
 
+def internal_error(tool: str, error: BaseException) -> int:
+    """A bug, not a user error: one line, the traceback only on request."""
+    if os.environ.get("CIM_MLIR_TRACEBACK"):
+        traceback.print_exc()
+    print(f"{tool}: internal error: {type(error).__name__}: {error} (this is a bug in "
+          "cim-mlir; rerun with CIM_MLIR_TRACEBACK=1 for the traceback)", file=sys.stderr)
+    return 2
+
+
 def run(args: Sequence[str] | None = None) -> int:
     """Run cim-opt; returns the exit code."""
     try:
@@ -210,6 +221,8 @@ def run(args: Sequence[str] | None = None) -> int:
         return _fail(f"cannot open '{e.filename}': {e.strerror}")
     except ValueError as e:  # e.g. unrecognised file extension
         return _fail(str(e))
+    except Exception as e:  # noqa: BLE001 - last resort, see internal_error
+        return internal_error("cim-opt", e)
     return 0
 
 

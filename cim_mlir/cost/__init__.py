@@ -1,0 +1,34 @@
+"""The shared cost model and crossbar mapping (no xDSL)."""
+
+from cim_mlir.cost.mapping import (
+    DEFAULT_BINDING,
+    Binding,
+    Footprint,
+    MappingError,
+    WeightMatrix,
+    footprint,
+    unroll_conv,
+    unroll_matmul,
+)
+from cim_mlir.cost.model import (
+    LayerTime,
+    LayerWork,
+    alu_cycles,
+    dcom_cycles,
+    layer_time,
+    mvm_cycles,
+    pipelined_latency,
+    row_steps,
+    sequential_latency,
+    shift_add_ops,
+    transfer_cycles,
+    write_cycles,
+    xb_read_cycles,
+)
+
+__all__ = [
+    "DEFAULT_BINDING", "Binding", "Footprint", "LayerTime", "LayerWork", "MappingError",
+    "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "mvm_cycles",
+    "pipelined_latency", "row_steps", "sequential_latency", "shift_add_ops",
+    "transfer_cycles", "unroll_conv", "unroll_matmul", "write_cycles", "xb_read_cycles",
+]

@@ -1,0 +1,162 @@
+"""How a weight matrix occupies crossbars: the VXB dimension binding of §3.2.2.
+
+A CIM-supported operator is an MVM against a constant matrix.  Convolutions
+unroll to ``groups`` matrices of ``kh*kw*Cin/groups`` rows by
+``Cout/groups`` columns (rows in the (kh, kw, c) order of an HWC sliding
+window); Gemm/MatMul are one group.  A *virtual crossbar* (VXB) is the set of
+physical crossbars that together hold one copy of the matrix, laid out by a
+*binding* of the matrix dimensions R (rows), C (columns), B (weight bits) to
+the crossbar dimensions XB (separate crossbars), XBR (crossbar rows) and XBC
+(crossbar columns) — Figure 7.
+
+This module is plain Python (no xDSL) and is the one place that decides
+footprints; the passes, the code generator, the interpreter and the simulator
+all ask it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from cim_mlir.arch import Arch
+
+
+class MappingError(ValueError):
+    """A matrix or binding the crossbars cannot hold."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where matrix dims go: R -> XBR, C -> XBC, and B -> XBC or XB."""
+
+    bits: str = "XBC"
+    """XBC: bit slices in adjacent columns; XB: bit slices in separate crossbars."""
+
+    @staticmethod
+    def parse(text: str) -> Binding:
+        """Parse ``R->XBR,C->XBC,B->XB`` (any order; R and C are fixed)."""
+        parts: dict[str, str] = {}
+        for item in text.replace(" ", "").split(","):
+            if not item:
+                continue
+            dim, arrow, target = item.partition("->")
+            if not arrow or dim not in ("R", "C", "B"):
+                raise MappingError(f"bad binding item '{item}' (expected e.g. B->XBC)")
+            parts[dim] = target
+        if parts.get("R", "XBR") != "XBR" or parts.get("C", "XBC") != "XBC":
+            raise MappingError(
+                f"binding '{text}' is not supported: rows must bind to XBR and columns to XBC")
+        bits = parts.get("B", "XBC")
+        if bits not in ("XBC", "XB"):
+            raise MappingError(f"binding '{text}': B binds to XBC (adjacent columns) or XB "
+                               "(separate crossbars), not " + bits)
+        return Binding(bits)
+
+    def __str__(self) -> str:
+        return f"R->XBR,C->XBC,B->{self.bits}"
+
+
+DEFAULT_BINDING = Binding()
+
+
+@dataclass(frozen=True)
+class WeightMatrix:
+    """The unrolled weight matrix of a CIM-supported operator."""
+
+    rows: int
+    """Rows per group: kh*kw*Cin/groups, or K."""
+    cols: int
+    """Columns per group: Cout/groups, or N."""
+    groups: int = 1
+    bits: int = 8
+
+    @property
+    def total_cols(self) -> int:
+        return self.cols * self.groups
+
+    @property
+    def weights(self) -> int:
+        return self.rows * self.cols * self.groups
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Crossbars one copy (one VXB) of a matrix needs, and how it is tiled."""
+
+    row_tiles: int
+    """Row tiles per group (partial sums accumulated by the ALU)."""
+    col_tiles: int
+    """Column tiles per group."""
+    bit_xbars: int
+    """Crossbars per tile holding separate bit slices (1 unless B->XB)."""
+    groups_per_xbar: int
+    """Groups packed block-diagonally into one crossbar (small grouped convs)."""
+    group_tiles: int
+    """Tiles along the group dimension: ceil(groups / groups_per_xbar)."""
+    tile_rows: int
+    """Matrix rows held by one crossbar (<= xb rows)."""
+    tile_cols: int
+    """Weight columns held by one crossbar."""
+    cells_per_weight: int
+    xbars: int
+    """Physical crossbars of one copy."""
+    cores: int
+    """Cores one copy spans (ceil(xbars / xbars per core))."""
+
+    @property
+    def partial_sums(self) -> int:
+        """Values the ALU accumulates per output column (row tiles and bit slices)."""
+        return self.row_tiles * self.bit_xbars
+
+
+def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING) -> Footprint:
+    """Tile one copy of ``matrix`` onto the arch's crossbars."""
+    xb_rows, xb_cols = arch.xb_rows, arch.xb_cols
+    cells = math.ceil(matrix.bits / arch.crossbar.precision)
+    col_cells = cells if binding.bits == "XBC" else 1
+    bit_xbars = 1 if binding.bits == "XBC" else cells
+    weight_cols = xb_cols // col_cells
+    if weight_cols == 0:
+        raise MappingError(
+            f"a crossbar of {xb_cols} columns cannot hold one {matrix.bits}-bit weight in "
+            f"{cells} adjacent {arch.crossbar.precision}-bit cells; bind B->XB instead")
+    row_tiles = math.ceil(matrix.rows / xb_rows)
+    col_tiles = math.ceil(matrix.cols / weight_cols)
+    if matrix.groups > 1 and row_tiles == 1 and col_tiles == 1:
+        per_xbar = min(xb_rows // matrix.rows, weight_cols // matrix.cols, matrix.groups)
+    else:
+        per_xbar = 1
+    group_tiles = math.ceil(matrix.groups / per_xbar)
+    xbars = group_tiles * row_tiles * col_tiles * bit_xbars
+    return Footprint(
+        row_tiles=row_tiles,
+        col_tiles=col_tiles,
+        bit_xbars=bit_xbars,
+        groups_per_xbar=per_xbar,
+        group_tiles=group_tiles,
+        tile_rows=min(matrix.rows, xb_rows) * (per_xbar if per_xbar > 1 else 1),
+        tile_cols=min(matrix.cols, weight_cols) * (per_xbar if per_xbar > 1 else 1),
+        cells_per_weight=cells,
+        xbars=xbars,
+        cores=math.ceil(xbars / arch.xbars_per_core),
+    )
+
+
+# ---- weight layouts ---------------------------------------------------------------
+
+
+def unroll_conv(weights: np.ndarray, groups: int) -> np.ndarray:
+    """(Cout, Cin/g, kh, kw) -> (g, kh*kw*Cin/g, Cout/g), rows in (kh, kw, c) order."""
+    cout, cin_g, kh, kw = weights.shape
+    per = cout // groups
+    w = weights.reshape(groups, per, cin_g, kh, kw)
+    return np.ascontiguousarray(w.transpose(0, 3, 4, 2, 1).reshape(groups, kh * kw * cin_g, per))
+
+
+def unroll_matmul(weights: np.ndarray, transposed: bool) -> np.ndarray:
+    """(K, N), or (N, K) when ``transposed`` -> (1, K, N)."""
+    w = weights.T if transposed else weights
+    return np.ascontiguousarray(w)[None, :, :]

@@ -1,0 +1,176 @@
+"""The one cost model: cycle formulas shared by the passes and the simulator.
+
+Every scheduling pass (the cg-dup DP and its CP-SAT twin, cg-pipeline,
+mvm-dup, vvm-remap) estimates with these functions, and the performance
+simulator charges each meta-operator with the same ones, so a decision and
+its evaluation never disagree.  Units: crossbar cycles (see
+:class:`cim_mlir.arch.CostParams`).  Ideal parameters cost nothing.
+Sources of the formulas are given in ``docs/cost-model.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cim_mlir.arch import IDEAL, Arch, ComputingMode
+from cim_mlir.cost.mapping import Binding, DEFAULT_BINDING, Footprint, WeightMatrix, footprint
+
+
+@dataclass(frozen=True)
+class LayerWork:
+    """The static work of one CIM-supported operator (one image)."""
+
+    name: str
+    matrix: WeightMatrix
+    mvms: int
+    """Input vectors: output positions OH*OW of a conv, rows M of a matmul."""
+    in_elems: int
+    """Elements of the input activation."""
+    out_elems: int
+    """Elements of the output activation."""
+    out_rows: int = 1
+    """Rows of the output (the pipeline's unit of progress): OH, or M."""
+    in_rows: int = 1
+    """Rows of the input: H, or M."""
+    window_rows: int = 1
+    """Input rows one output row needs (kh for a conv, 1 for a matmul)."""
+    stride_rows: int = 1
+    """Input rows consumed per output row (the vertical stride)."""
+
+    @property
+    def window_elems(self) -> int:
+        """Elements gathered per MVM (the unrolled input vector, all groups)."""
+        return self.matrix.rows * self.matrix.groups
+
+
+# ---- primitive costs (also charged per meta-op by the simulator) ------------------
+
+
+def row_steps(rows: int, arch: Arch) -> int:
+    """Row activations to apply ``rows`` rows when at most parallel_row are active."""
+    return max(1, math.ceil(rows / arch.crossbar.parallel_row))
+
+
+def xb_read_cycles(rows: int, arch: Arch) -> float:
+    """One MVM on one crossbar using ``rows`` rows: bit-serial slices x row steps."""
+    return arch.input_slices * row_steps(rows, arch) * arch.cost.xb_read_cycles
+
+
+def mvm_cycles(fp: Footprint, arch: Arch) -> float:
+    """One MVM on one copy: all tiles in parallel, each limited by parallel_row."""
+    return xb_read_cycles(fp.tile_rows, arch)
+
+
+def shift_add_ops(matrix: WeightMatrix, fp: Footprint, arch: Arch) -> float:
+    """Digital ops per MVM: shift-accumulating input slices, bit slices, row tiles."""
+    terms = arch.input_slices * fp.bit_xbars * fp.row_tiles
+    return matrix.total_cols * max(0, terms - 1) * arch.cost.shift_add_ops_per_output
+
+
+def alu_cycles(ops: float, alu: int | object) -> float:
+    """Digital ops on an ALU of ``alu`` ops/cycle (ideal: free)."""
+    if alu is IDEAL or ops <= 0:
+        return 0.0
+    return ops / float(alu)  # type: ignore[arg-type]
+
+
+def transfer_cycles(elems: float, arch: Arch, bandwidth: int | object) -> float:
+    """Moving ``elems`` activations over a buffer of ``bandwidth`` bits/cycle."""
+    if bandwidth is IDEAL or elems <= 0:
+        return 0.0
+    return elems * arch.data.activation_bits / float(bandwidth)  # type: ignore[arg-type]
+
+
+def write_cycles(fp: Footprint, arch: Arch) -> float:
+    """Programming one copy: rows are written one at a time per crossbar, crossbars
+    in parallel (a core's crossbars share its write drivers, so per core)."""
+    per_core = min(fp.xbars, arch.xbars_per_core)
+    return fp.tile_rows * per_core * arch.cost.write_row_cycles(arch.crossbar.cell_type)
+
+
+# ---- layer level (the CG-grained estimate) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerTime:
+    """Cycles of a layer on ``dup`` copies, by the resource that limits it."""
+
+    compute: float
+    alu: float
+    buffer: float
+    dup: int
+
+    @property
+    def total(self) -> float:
+        """Crossbars, ALU and buffer work overlapped: the slowest one bounds it."""
+        return max(self.compute, self.alu, self.buffer)
+
+    @property
+    def bound(self) -> str:
+        return max(("compute", self.compute), ("alu", self.alu), ("buffer", self.buffer),
+                   key=lambda kv: kv[1])[0]
+
+
+def layer_time(work: LayerWork, dup: int, arch: Arch,
+               binding: Binding = DEFAULT_BINDING, mvm: float | None = None) -> LayerTime:
+    """Cycles of one layer with ``dup`` copies working on disjoint inputs.
+
+    ``mvm`` overrides the per-MVM cycles (finer levels lower it: remapping).
+    In CM a core reads its input partition once (core-internal line buffer);
+    in XBM/WLM every MVM gathers its window from L0, which is the data-feeding
+    pressure the paper observes for tall crossbars (§4.4.2).
+    """
+    fp = footprint(work.matrix, arch, binding)
+    per_mvm = mvm_cycles(fp, arch) if mvm is None else mvm
+    compute = math.ceil(work.mvms / dup) * per_mvm
+    cores = fp.cores * dup
+    alu_rate = arch.core.alu if arch.core.alu is IDEAL else arch.core.alu * cores  # type: ignore[operator]
+    alu = alu_cycles(work.mvms * shift_add_ops(work.matrix, fp, arch), alu_rate)
+    if arch.computing_mode == ComputingMode.CM:
+        traffic = work.in_elems + work.out_elems
+    else:
+        traffic = work.mvms * work.window_elems + work.out_elems
+    buffer = transfer_cycles(traffic, arch, arch.chip.l0_bw)
+    return LayerTime(compute=compute, alu=alu, buffer=buffer, dup=dup)
+
+
+def dcom_cycles(ops: float, arch: Arch) -> float:
+    """A digital operator on the chip ALU (ReLU, pooling, residual add, ...)."""
+    return alu_cycles(ops, arch.chip.alu)
+
+
+# ---- segment level -------------------------------------------------------------------
+
+
+def sequential_latency(times: Sequence[float]) -> float:
+    """Layers one after another (no pipeline)."""
+    return float(sum(times))
+
+
+def pipelined_latency(
+    order: Sequence[str],
+    times: Mapping[str, float],
+    preds: Mapping[str, Sequence[str]],
+    lead: Mapping[tuple[str, str], float],
+    tail: Mapping[str, float] | None = None,
+) -> tuple[float, dict[str, float]]:
+    """Inter-operator pipeline over a DAG (CIM-MLC §3.3.2, Fig. 9a).
+
+    A consumer starts once its producer has emitted the fraction ``lead[p, c]``
+    of its output (the rows its first window needs) and cannot finish before
+    the producer finishes plus ``tail[c]`` (its own last row).  Returns the
+    finish time and each layer's start time.
+    """
+    start: dict[str, float] = {}
+    finish: dict[str, float] = {}
+    tail = tail or {}
+    for name in order:
+        s, f_floor = 0.0, 0.0
+        for p in preds.get(name, ()):
+            s = max(s, start[p] + times[p] * lead.get((p, name), 1.0))
+            f_floor = max(f_floor, finish[p] + tail.get(name, 0.0))
+        start[name] = s
+        finish[name] = max(s + times[name], f_floor)
+    return (max(finish.values()) if finish else 0.0), start
