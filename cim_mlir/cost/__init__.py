@@ -16,6 +16,8 @@ from cim_mlir.cost.model import (
     alu_cycles,
     dcom_cycles,
     layer_time,
+    layer_time_curve,
+    layer_total_curve,
     mvm_cycles,
     pipelined_latency,
     row_steps,
@@ -28,7 +30,7 @@ from cim_mlir.cost.model import (
 
 __all__ = [
     "DEFAULT_BINDING", "Binding", "Footprint", "LayerTime", "LayerWork", "MappingError",
-    "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "mvm_cycles",
+    "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "layer_time_curve", "layer_total_curve", "mvm_cycles",
     "pipelined_latency", "row_steps", "sequential_latency", "shift_add_ops",
     "transfer_cycles", "unroll_conv", "unroll_matmul", "write_cycles", "xb_read_cycles",
 ]

@@ -14,6 +14,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from cim_mlir.arch import IDEAL, Arch, ComputingMode
 from cim_mlir.cost.mapping import Binding, DEFAULT_BINDING, Footprint, WeightMatrix, footprint
 
@@ -122,18 +124,42 @@ def layer_time(work: LayerWork, dup: int, arch: Arch,
     in XBM/WLM every MVM gathers its window from L0, which is the data-feeding
     pressure the paper observes for tall crossbars (§4.4.2).
     """
+    compute, alu, buffer = layer_time_curve(work, np.array([dup]), arch, binding, mvm)
+    return LayerTime(compute=float(compute[0]), alu=float(alu[0]), buffer=float(buffer[0]),
+                     dup=dup)
+
+
+def layer_time_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
+                     binding: Binding = DEFAULT_BINDING, mvm: float | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(compute, alu, buffer) cycles for every duplication in ``dups`` at once.
+
+    The DP and the CP-SAT model evaluate hundreds of candidate duplications
+    per layer; this is the vectorised form of :func:`layer_time`.
+    """
+    dups = np.asarray(dups, dtype=np.int64)
     fp = footprint(work.matrix, arch, binding)
     per_mvm = mvm_cycles(fp, arch) if mvm is None else mvm
-    compute = math.ceil(work.mvms / dup) * per_mvm
-    cores = fp.cores * dup
-    alu_rate = arch.core.alu if arch.core.alu is IDEAL else arch.core.alu * cores  # type: ignore[operator]
-    alu = alu_cycles(work.mvms * shift_add_ops(work.matrix, fp, arch), alu_rate)
+    compute = np.ceil(work.mvms / dups) * per_mvm
+    ops = work.mvms * shift_add_ops(work.matrix, fp, arch)
+    if arch.core.alu is IDEAL or ops <= 0:
+        alu = np.zeros(len(dups))
+    else:
+        alu = ops / (float(arch.core.alu) * fp.cores * dups)  # type: ignore[arg-type]
     if arch.computing_mode == ComputingMode.CM:
         traffic = work.in_elems + work.out_elems
     else:
         traffic = work.mvms * work.window_elems + work.out_elems
-    buffer = transfer_cycles(traffic, arch, arch.chip.l0_bw)
-    return LayerTime(compute=compute, alu=alu, buffer=buffer, dup=dup)
+    buffer = np.full(len(dups), transfer_cycles(traffic, arch, arch.chip.l0_bw))
+    return compute, alu, buffer
+
+
+def layer_total_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
+                      binding: Binding = DEFAULT_BINDING, mvm: float | None = None
+                      ) -> np.ndarray:
+    """:attr:`LayerTime.total` for every duplication in ``dups``."""
+    compute, alu, buffer = layer_time_curve(work, dups, arch, binding, mvm)
+    return np.maximum(np.maximum(compute, alu), buffer)
 
 
 def dcom_cycles(ops: float, arch: Arch) -> float:

@@ -19,6 +19,12 @@ PASSES: dict[str, tuple[str, str]] = {
     "onnx-fold-batchnorm": ("cim_mlir.passes.onnx_canonicalize", "FoldBatchNormPass"),
     "onnx-drop-identity": ("cim_mlir.passes.onnx_canonicalize", "DropIdentityPass"),
     "onnx-fold-constants": ("cim_mlir.passes.onnx_canonicalize", "FoldConstantsPass"),
+    # CM level (cim.core)
+    "convert-onnx-to-cim-core": ("cim_mlir.passes.convert_onnx_to_cim_core",
+                                 "ConvertOnnxToCimCorePass"),
+    "cg-segment": ("cim_mlir.passes.cg_segment", "CgSegmentPass"),
+    "cg-dup": ("cim_mlir.passes.cg_dup", "CgDupPass"),
+    "cg-pipeline": ("cim_mlir.passes.cg_pipeline", "CgPipelinePass"),
 }
 
 

@@ -1,0 +1,188 @@
+"""The computing graph the CG-grained passes schedule (§3.3.2).
+
+Nodes are the CIM-supported ops (``cim.core``); an edge joins a CIM op to
+the CIM ops that consume its output, possibly through digital (DCOM) ops,
+annotated with the fraction of the producer's output rows the consumer needs
+before it can start (the inter-operator pipeline's lead).  ``cg-segment``,
+``cg-dup`` and ``cg-pipeline`` all read the graph from here, and estimate
+with :mod:`cim_mlir.cost`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.ir import Operation, SSAValue
+
+from cim_mlir.arch import Arch
+from cim_mlir.cost import (
+    Footprint,
+    LayerWork,
+    footprint,
+    layer_total_curve,
+    pipelined_latency,
+    write_cycles,
+)
+from cim_mlir.dialects.core import CimCoreOp, ConvOp, MatmulOp
+
+# DCOM ops that map output rows to the same input rows (elementwise, or
+# reducing the last axis of a row-major tensor / channels of NCHW).
+ROWWISE = {"Relu", "Clip", "Sigmoid", "Tanh", "Erf", "Gelu", "Sqrt", "Pow", "Add", "Sub",
+           "Mul", "Div", "Sum", "Dropout", "Identity", "LayerNormalization", "Softmax",
+           "BatchNormalization", "LRN", "Cast", "Concat"}
+WINDOWED = {"MaxPool", "AveragePool"}
+
+
+def tensor_rows(value: SSAValue) -> int:
+    """Rows of a tensor as the pipeline streams it: H of NCHW, else the second-last dim."""
+    t = value.type
+    if not isinstance(t, TensorType):
+        return 1
+    shape = t.get_shape()
+    if len(shape) == 4:
+        return shape[2]
+    return shape[-2] if len(shape) >= 2 else 1
+
+
+def layer_work(op: CimCoreOp) -> LayerWork:
+    """The static work of one CIM op, from its operand and result types."""
+    x = op.input.type
+    y = op.output.type
+    assert isinstance(x, TensorType) and isinstance(y, TensorType)
+    xs, ys = list(x.get_shape()), list(y.get_shape())
+    out_elems = math.prod(ys)
+    if isinstance(op, ConvOp):
+        c0, c1 = op.range_of("in", xs[1])
+        kh = op.conv_params()["kernel_shape"][0]  # type: ignore[index]
+        dh = op.conv_params()["dilations"][0]  # type: ignore[index]
+        sh = op.conv_params()["strides"][0]  # type: ignore[index]
+        return LayerWork(
+            name=op.layer_name, matrix=op.matrix.matrix(), mvms=ys[0] * ys[2] * ys[3],
+            in_elems=xs[0] * (c1 - c0) * xs[2] * xs[3], out_elems=out_elems,
+            out_rows=ys[2], in_rows=xs[2], window_rows=(kh - 1) * dh + 1, stride_rows=sh)
+    assert isinstance(op, MatmulOp)
+    k0, k1 = op.range_of("in", xs[-1])
+    mvms = math.prod(xs[:-1])
+    return LayerWork(name=op.layer_name, matrix=op.matrix.matrix(), mvms=mvms,
+                     in_elems=mvms * (k1 - k0), out_elems=out_elems,
+                     out_rows=tensor_rows(op.output), in_rows=tensor_rows(op.input))
+
+
+@dataclass
+class CgLayer:
+    """A node of the CG graph."""
+
+    op: CimCoreOp
+    work: LayerWork
+    fp: Footprint
+    preds: dict[str, float] = field(default_factory=dict)
+    """Producer layer name -> fraction of its output rows needed to start."""
+
+    @property
+    def name(self) -> str:
+        return self.op.layer_name
+
+    @property
+    def max_dup(self) -> int:
+        """More copies than input vectors cannot help."""
+        return max(1, self.work.mvms)
+
+
+def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | None:
+    """Input rows of a DCOM op needed for its first ``rows`` output rows (None: all)."""
+    kind = op.name.removeprefix("onnx.")
+    if kind in ROWWISE:
+        return rows
+    if kind in WINDOWED:
+        attrs = op.onnx_attributes()  # type: ignore[attr-defined]
+        k, s = attrs["kernel_shape"][0], attrs["strides"][0]
+        d = attrs.get("dilations", [1])[0]
+        need = (rows - 1) * s + (k - 1) * d + 1 - attrs["pads"][0]
+        return max(1, min(need, operand_rows))
+    return None
+
+
+def _first_rows(consumer: CimCoreOp) -> int:
+    """Input rows a CIM op needs before it can produce its first output row."""
+    if isinstance(consumer, ConvOp):
+        p = consumer.conv_params()
+        kh, dh = p["kernel_shape"][0], p["dilations"][0]  # type: ignore[index]
+        return max(1, (kh - 1) * dh + 1 - p["pads"][0])  # type: ignore[index, operator]
+    return 1
+
+
+def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
+    """CIM layers in program order with their pipeline edges."""
+    layers: list[CgLayer] = []
+    by_op: dict[Operation, CgLayer] = {}
+    for op in module.walk():
+        if isinstance(op, CimCoreOp):
+            layer = CgLayer(op, layer_work(op), footprint(op.matrix.matrix(), arch))
+            layers.append(layer)
+            by_op[op] = layer
+    for layer in layers:
+        _collect_preds(layer, by_op)
+    return layers
+
+
+def _collect_preds(layer: CgLayer, by_op: dict[Operation, CgLayer]) -> None:
+    """Walk back from the layer's input through DCOM ops to CIM producers."""
+    stack: list[tuple[SSAValue, int | None]] = [(layer.op.input, _first_rows(layer.op))]
+    seen: set[tuple[SSAValue, int | None]] = set()
+    while stack:
+        value, rows = stack.pop()
+        if (value, rows) in seen:
+            continue
+        seen.add((value, rows))
+        owner = value.owner
+        if not isinstance(owner, Operation):
+            continue
+        if owner in by_op:
+            producer = by_op[owner]
+            total = max(1, producer.work.out_rows)
+            frac = 1.0 if rows is None else min(1.0, rows / total)
+            layer.preds[producer.name] = max(layer.preds.get(producer.name, 0.0), frac)
+            continue
+        if owner.name in ("onnx.Constant", "onnx.NoValue"):
+            continue
+        for operand in owner.operands:
+            if not isinstance(operand.type, TensorType):
+                continue
+            need = None if rows is None else _rows_needed_through(
+                owner, rows, tensor_rows(operand))
+            stack.append((operand, need))
+
+
+# ---- latency of a segment ------------------------------------------------------------
+
+
+def time_curves(layers: list[CgLayer], arch: Arch, cores: int) -> list[np.ndarray]:
+    """T_i(d) for d = 1 .. (cores // cores_per_copy), index d-1."""
+    curves = []
+    for layer in layers:
+        top = max(1, min(layer.max_dup, cores // max(1, layer.fp.cores)))
+        curves.append(layer_total_curve(layer.work, np.arange(1, top + 1), arch))
+    return curves
+
+
+def segment_latency(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray],
+                    pipelined: bool) -> float:
+    """The segment's latency with these duplications (sequential or pipelined)."""
+    times = {l.name: float(c[d - 1]) for l, d, c in zip(layers, dups, curves)}
+    if not pipelined:
+        return float(sum(times.values()))
+    names = {l.name for l in layers}
+    preds = {l.name: [p for p in l.preds if p in names] for l in layers}
+    lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
+    tail = {l.name: times[l.name] / max(1, l.work.out_rows) for l in layers}
+    total, _ = pipelined_latency([l.name for l in layers], times, preds, lead, tail)
+    return total
+
+
+def reload_cycles(layers: list[CgLayer], arch: Arch) -> float:
+    """Programming a segment's weights: cores in parallel, each writes its copies."""
+    per_core = [write_cycles(l.fp, arch) for l in layers]
+    return max(per_core, default=0.0)

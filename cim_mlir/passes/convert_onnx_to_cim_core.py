@@ -1,0 +1,123 @@
+"""convert-onnx-to-cim-core: CIM-supported operators onto cores (CM level).
+
+A Conv (2-D, batch 1) or a Gemm/MatMul whose weights are an ``onnx.Constant``
+becomes ``cim.core.conv`` / ``cim.core.matmul`` carrying its unrolled matrix
+and the footprint of one copy on the module's arch; everything else stays an
+``onnx`` op and runs on the digital ALU.  Run ``onnx-canonicalize`` first so
+that weights produced by shape computations or folded BatchNorms are
+constants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    f32,
+    i64,
+)
+from xdsl.ir import Operation, SSAValue
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from cim_mlir.arch import Arch
+from cim_mlir.cost import MappingError, WeightMatrix, footprint
+from cim_mlir.diagnostics import PassError
+from cim_mlir.dialects import onnx
+from cim_mlir.dialects.core import (
+    ConvOp,
+    FootprintAttr,
+    MatmulOp,
+    MatrixAttr,
+    ScheduleAttr,
+)
+from cim_mlir.passes.base import CimPass
+
+
+def _is_constant(value: SSAValue) -> bool:
+    return isinstance(value.owner, onnx.ConstantOp)
+
+
+def _common_props(arch: Arch, name: str, matrix: WeightMatrix) -> dict:
+    try:
+        fp = footprint(matrix, arch)
+    except MappingError as e:
+        raise PassError(str(e), f"layer '{name}'") from None
+    return {
+        "name": StringAttr(name),
+        "matrix": MatrixAttr.of(matrix),
+        "footprint": FootprintAttr.make(xbars=fp.xbars, cores=fp.cores),
+        "schedule": ScheduleAttr.make(),
+    }
+
+
+def convert_conv(op: onnx.ConvOp, arch: Arch) -> ConvOp | None:
+    x, w = op.X.type, op.W.type
+    assert isinstance(x, TensorType) and isinstance(w, TensorType)
+    if not _is_constant(op.W) or x.get_num_dims() != 4:
+        return None  # dynamic weights or 1-D/3-D conv: digital
+    name = op.node_name.data
+    if x.get_shape()[0] != 1:
+        raise PassError(f"batch size {x.get_shape()[0]} is not supported by the CIM lowering "
+                        "(one image at a time); import with --input-shape to set batch 1",
+                        f"layer '{name}'")
+    cout, cin_g, kh, kw = w.get_shape()
+    g = op.group.value.data
+    matrix = WeightMatrix(kh * kw * cin_g, cout // g, g, arch.data.weight_bits)
+    props = _common_props(arch, name, matrix)
+    for key in ("kernel_shape", "strides", "pads", "dilations", "group"):
+        props[key] = op.properties[key]
+    return ConvOp.create(operands=[op.X, op.W, op.B], result_types=[op.Y.type],
+                         properties=props)
+
+
+def convert_gemm(op: onnx.GemmOp, arch: Arch) -> MatmulOp | None:
+    attrs = op.onnx_attributes()
+    if not _is_constant(op.B) or attrs["transA"]:
+        return None
+    b = op.B.type
+    assert isinstance(b, TensorType)
+    k, n = b.get_shape()[::-1] if attrs["transB"] else b.get_shape()
+    props = _common_props(arch, op.node_name.data, WeightMatrix(k, n, 1, arch.data.weight_bits))
+    props.update(trans_w=IntegerAttr(attrs["transB"], i64), alpha=FloatAttr(attrs["alpha"], f32),
+                 beta=FloatAttr(attrs["beta"], f32))
+    return MatmulOp.create(operands=[op.A, op.B, op.C], result_types=[op.Y.type],
+                           properties=props)
+
+
+def convert_matmul(op: onnx.MatMulOp, arch: Arch) -> MatmulOp | None:
+    a, b = op.A.type, op.B.type
+    assert isinstance(a, TensorType) and isinstance(b, TensorType)
+    if not _is_constant(op.B) or b.get_num_dims() != 2 or a.get_num_dims() < 2:
+        return None
+    k, n = b.get_shape()
+    none = onnx.NoValueOp()
+    Rewriter.insert_op(none, InsertPoint.before(op))
+    props = _common_props(arch, op.node_name.data, WeightMatrix(k, n, 1, arch.data.weight_bits))
+    return MatmulOp.create(operands=[op.A, op.B, none.none], result_types=[op.Y.type],
+                           properties=props)
+
+
+@dataclass(frozen=True)
+class ConvertOnnxToCimCorePass(CimPass):
+    """Map Conv/Gemm/MatMul with constant weights to cim.core ops (CM level)."""
+
+    name = "convert-onnx-to-cim-core"
+
+    def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
+        for op in list(module.walk()):
+            new: Operation | None = None
+            if isinstance(op, onnx.ConvOp):
+                new = convert_conv(op, arch)
+            elif isinstance(op, onnx.GemmOp):
+                new = convert_gemm(op, arch)
+            elif isinstance(op, onnx.MatMulOp):
+                new = convert_matmul(op, arch)
+            if new is not None:
+                Rewriter.replace_op(op, new)
