@@ -22,6 +22,14 @@ def remark(pass_name: str, message: str) -> None:
         print(text, file=sys.stderr)
 
 
+def remark_segments(pass_name: str, lines: list[str], limit: int = 6) -> None:
+    """Per-segment remarks, summarised when a model has many segments."""
+    for line in lines[:limit]:
+        remark(pass_name, line)
+    if len(lines) > limit:
+        remark(pass_name, f"... and {len(lines) - limit} more segments")
+
+
 def collect() -> list[str]:
     """Start collecting remarks into the returned list (instead of printing)."""
     global _sink

@@ -340,12 +340,6 @@ def _constant(b: GraphBuilder, n: _Node) -> list[SSAValue]:
     return [b.constant(array, n.name, n.outputs[0])]
 
 
-@_rule("BatchNormalization")
-def _batch_norm(b: GraphBuilder, n: _Node) -> None:
-    if n.attrs.get("training_mode", 0):
-        raise n.fail("attribute training_mode=1 is not supported (inference only)")
-
-
 @_rule("Dropout")
 def _dropout(b: GraphBuilder, n: _Node) -> None:
     mode = n.inputs[2] if len(n.inputs) > 2 else None

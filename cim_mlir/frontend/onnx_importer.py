@@ -16,8 +16,9 @@ each node to the newest, opset <= 21, signature).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import onnx
 from onnx.external_data_helper import (
@@ -67,7 +68,7 @@ def import_onnx(source: str | Path | onnx.ModelProto, *,
     model = _load(source)
     graph = model.graph
     _check_references(graph)
-    _drop_legacy_attributes(graph)
+    _check_attribute_values(graph)
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as e:
@@ -164,18 +165,36 @@ def _check_references(graph: onnx.GraphProto) -> None:
                     "neither a graph input, an initializer nor the output of a node")
 
 
-def _drop_legacy_attributes(graph: onnx.GraphProto) -> None:
-    """BatchNormalization ``spatial=1`` (the only meaning opset >= 9 has) is dropped."""
-    for node in graph.node:
-        if node.op_type != "BatchNormalization" or node.domain not in _DEFAULT_DOMAINS:
+_UNSUPPORTED_ATTRIBUTES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
+    # (op type, attribute): (is the value unsupported?, why)
+    ("BatchNormalization", "training_mode"): (lambda v: v != 0, "inference only"),
+    ("BatchNormalization", "spatial"): (lambda v: v != 1, "per-activation statistics"),
+    ("Constant", "sparse_value"): (lambda v: True, "sparse tensors"),
+    ("Constant", "value_string"): (lambda v: True, "string tensors"),
+    ("Constant", "value_strings"): (lambda v: True, "string tensors"),
+}
+
+
+def _check_attribute_values(graph: onnx.GraphProto) -> None:
+    """Refuse attribute values the compiler does not implement (before shape inference,
+    which would fail on some of them with a less clear message).
+
+    BatchNormalization ``spatial=1``, the only meaning opset >= 9 has, is dropped
+    (old exporters still write it; the checker would reject it).
+    """
+    for k, node in enumerate(graph.node):
+        if node.domain not in _DEFAULT_DOMAINS:
             continue
         for attr in list(node.attribute):
+            rule = _UNSUPPORTED_ATTRIBUTES.get((node.op_type, attr.name))
+            if rule is None:
+                continue
+            value = onnx.helper.get_attribute_value(attr)
+            if rule[0](value):
+                shown = f"={value}" if isinstance(value, int | float) else ""
+                raise FrontendError(f"attribute {attr.name}{shown} is not supported ({rule[1]})",
+                                    f"node '{node.name or f'#{k}'}' ({node.op_type})")
             if attr.name == "spatial":
-                if attr.i != 1:
-                    raise FrontendError(
-                        f"attribute spatial={attr.i} is not supported (per-activation "
-                        "statistics); only spatial=1",
-                        f"node '{node.name}' (BatchNormalization)")
                 node.attribute.remove(attr)
 
 

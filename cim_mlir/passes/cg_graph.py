@@ -156,6 +156,14 @@ def _collect_preds(layer: CgLayer, by_op: dict[Operation, CgLayer]) -> None:
             stack.append((operand, need))
 
 
+def by_segment(layers: list[CgLayer]) -> dict[int, list[CgLayer]]:
+    """Layers grouped by their schedule's segment, in program order."""
+    out: dict[int, list[CgLayer]] = {}
+    for layer in layers:
+        out.setdefault(layer.op.sched.segment.data, []).append(layer)
+    return dict(sorted(out.items()))
+
+
 # ---- latency of a segment ------------------------------------------------------------
 
 
