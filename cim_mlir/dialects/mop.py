@@ -380,6 +380,12 @@ class MopOp(IRDLOperation):
         """Op-specific structural checks."""
 
 
+def _check_cores(op: MopOp, core: int, count: int, arch: Arch) -> None:
+    _positive(op, len=count)
+    if core < 0 or core + count > arch.num_cores:
+        op._fail(f"cores [{core}, {core + count}) exceed the chip's {arch.num_cores}")
+
+
 def _positive(op: MopOp, **values: int) -> None:
     for key, value in values.items():
         if value < 1:
@@ -398,6 +404,9 @@ class FlowOp(IRDLOperation):
     outputs = prop_def(ArrayAttr[BufferAttr])
     l0_used = prop_def(IntAttr)
     """Elements of L0 the flow uses (its allocator's high-water mark)."""
+    schedule = opt_prop_def(ParamsAttr)
+    """Per layer: segment, pipeline stage, rows to wait for, producers (the CG
+    decisions the simulator's pipeline model needs)."""
     body = region_def("single_block")
 
     traits = traits_def(NoTerminator(), IsolatedFromAbove())
@@ -512,13 +521,14 @@ class WriteCoreOp(WriteOp):
     MODE: ClassVar[ComputingMode | None] = ComputingMode.CM
 
     core = prop_def(IntAttr)
+    len = prop_def(IntAttr, default_value=IntAttr(1))
+    """Cores [core, core + len) hold one copy together."""
 
     def verify_arch(self, arch: Arch) -> None:
-        if not 0 <= self.core.data < arch.num_cores:
-            self._fail(f"core {self.core.data} does not exist ({arch.num_cores} cores)")
+        _check_cores(self, self.core.data, self.len.data, arch)
 
     def hardware_units(self) -> list[tuple[str, int]]:
-        return [("core", self.core.data)]
+        return [("core", c) for c in range(self.core.data, self.core.data + self.len.data)]
 
 
 @irdl_op_definition
@@ -587,6 +597,8 @@ class ReadCoreOp(MopOp):
     kind = prop_def(StringAttr)
     params = prop_def(ParamsAttr)
     core = prop_def(IntAttr)
+    len = prop_def(IntAttr, default_value=IntAttr(1))
+    """Cores [core, core + len) compute one copy together."""
     src = prop_def(AddrAttr)
     dst = prop_def(AddrAttr)
 
@@ -601,11 +613,10 @@ class ReadCoreOp(MopOp):
             self._fail(f"params miss {', '.join(missing)}")
 
     def verify_arch(self, arch: Arch) -> None:
-        if not 0 <= self.core.data < arch.num_cores:
-            self._fail(f"core {self.core.data} does not exist ({arch.num_cores} cores)")
+        _check_cores(self, self.core.data, self.len.data, arch)
 
     def hardware_units(self) -> list[tuple[str, int]]:
-        return [("core", self.core.data)]
+        return [("core", c) for c in range(self.core.data, self.core.data + self.len.data)]
 
 
 class XbReadOp(MopOp):

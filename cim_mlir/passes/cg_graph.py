@@ -17,7 +17,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Operation, SSAValue
 
-from cim_mlir.arch import Arch
+from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.cost import (
     Footprint,
     LayerWork,
@@ -78,17 +78,15 @@ class CgLayer:
     op: CimCoreOp
     work: LayerWork
     fp: Footprint
+    max_dup: int = 1
+    """More copies cannot help: a copy needs at least one output row (CM,
+    where copies split the feature map by rows) or one input vector."""
     preds: dict[str, float] = field(default_factory=dict)
     """Producer layer name -> fraction of its output rows needed to start."""
 
     @property
     def name(self) -> str:
         return self.op.layer_name
-
-    @property
-    def max_dup(self) -> int:
-        """More copies than input vectors cannot help."""
-        return max(1, self.work.mvms)
 
 
 def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | None:
@@ -120,7 +118,10 @@ def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
     by_op: dict[Operation, CgLayer] = {}
     for op in module.walk():
         if isinstance(op, CimCoreOp):
-            layer = CgLayer(op, layer_work(op), footprint(op.matrix.matrix(), arch))
+            work = layer_work(op)
+            by_rows = arch.computing_mode == ComputingMode.CM and isinstance(op, ConvOp)
+            unit = work.out_rows if by_rows else work.mvms
+            layer = CgLayer(op, work, footprint(op.matrix.matrix(), arch), max(1, unit))
             layers.append(layer)
             by_op[op] = layer
     for layer in layers:

@@ -2,7 +2,8 @@
 
 A Conv (2-D, batch 1) or a Gemm/MatMul whose weights are an ``onnx.Constant``
 becomes ``cim.core.conv`` / ``cim.core.matmul`` carrying its unrolled matrix
-and the footprint of one copy on the module's arch; everything else stays an
+and the footprint of one copy on the module's arch (a MatMul followed by the
+Add of a constant bias, a Linear layer, becomes one matmul with that bias); everything else stays an
 ``onnx`` op and runs on the digital ALU.  Run ``onnx-canonicalize`` first so
 that weights produced by shape computations or folded BatchNorms are
 constants.
@@ -91,17 +92,39 @@ def convert_gemm(op: onnx.GemmOp, arch: Arch) -> MatmulOp | None:
                            properties=props)
 
 
-def convert_matmul(op: onnx.MatMulOp, arch: Arch) -> MatmulOp | None:
+def bias_add(op: onnx.MatMulOp, n: int) -> onnx.AddOp | None:
+    """The ``Add`` of a constant [N] bias that is the MatMul's only user (a Linear)."""
+    users = list(op.Y.uses)
+    if len(users) != 1 or not isinstance(add := users[0].operation, onnx.AddOp):
+        return None
+    other = add.B if add.A is op.Y else add.A
+    if not _is_constant(other) or add.C.type != op.Y.type:
+        return None
+    shape = other.type.get_shape()  # type: ignore[union-attr]
+    return add if list(shape) in ([n], [1, n]) else None
+
+
+def convert_matmul(op: onnx.MatMulOp, arch: Arch) -> list[Operation] | None:
+    """MatMul against constant weights; a following constant bias Add is fused."""
     a, b = op.A.type, op.B.type
     assert isinstance(a, TensorType) and isinstance(b, TensorType)
     if not _is_constant(op.B) or b.get_num_dims() != 2 or a.get_num_dims() < 2:
         return None
     k, n = b.get_shape()
-    none = onnx.NoValueOp()
-    Rewriter.insert_op(none, InsertPoint.before(op))
     props = _common_props(arch, op.node_name.data, WeightMatrix(k, n, 1, arch.data.weight_bits))
-    return MatmulOp.create(operands=[op.A, op.B, none.none], result_types=[op.Y.type],
-                           properties=props)
+    add = bias_add(op, n)
+    if add is not None:
+        bias = add.B if add.A is op.Y else add.A
+        new = MatmulOp.create(operands=[op.A, op.B, bias], result_types=[op.Y.type],
+                              properties=props)
+        Rewriter.insert_op(new, InsertPoint.before(add))
+        add.C.replace_all_uses_with(new.output)
+        Rewriter.erase_op(add)
+        Rewriter.erase_op(op)
+        return []
+    none = onnx.NoValueOp()
+    return [none, MatmulOp.create(operands=[op.A, op.B, none.none], result_types=[op.Y.type],
+                                  properties=props)]
 
 
 @dataclass(frozen=True)
@@ -112,12 +135,14 @@ class ConvertOnnxToCimCorePass(CimPass):
 
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
         for op in list(module.walk()):
-            new: Operation | None = None
+            if op.parent is None:  # erased with a fused neighbour
+                continue
+            new: Operation | list[Operation] | None = None
             if isinstance(op, onnx.ConvOp):
                 new = convert_conv(op, arch)
             elif isinstance(op, onnx.GemmOp):
                 new = convert_gemm(op, arch)
             elif isinstance(op, onnx.MatMulOp):
                 new = convert_matmul(op, arch)
-            if new is not None:
+            if new:
                 Rewriter.replace_op(op, new)

@@ -25,6 +25,10 @@ PASSES: dict[str, tuple[str, str]] = {
     "cg-segment": ("cim_mlir.passes.cg_segment", "CgSegmentPass"),
     "cg-dup": ("cim_mlir.passes.cg_dup", "CgDupPass"),
     "cg-pipeline": ("cim_mlir.passes.cg_pipeline", "CgPipelinePass"),
+    # the whole flow
+    "cim-mlc": ("cim_mlir.passes.cim_mlc", "CimMlcPass"),
+    # to the meta-operator flow
+    "convert-cim-to-mop": ("cim_mlir.passes.convert_cim_to_mop", "ConvertCimToMopPass"),
 }
 
 
