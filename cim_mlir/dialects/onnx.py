@@ -1013,7 +1013,7 @@ class ConstantOp(OnnxOp):
         from cim_mlir.weights import tensor_type_of
 
         super().__init__(result_types=[tensor_type_of(value)],
-                         properties={"value": value, "name": StringAttr(node_name)})
+                         properties={"name": StringAttr(node_name), "value": value})
 
     def verify_shapes(self) -> None:
         from cim_mlir.weights import tensor_type_of

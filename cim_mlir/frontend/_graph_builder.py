@@ -20,13 +20,20 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import onnx
 from onnx import AttributeProto, numpy_helper
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr, TensorType
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DictionaryAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.irdl import VarOperandDef, VarResultDef
 from xdsl.utils.exceptions import VerifyException
@@ -34,9 +41,13 @@ from xdsl.utils.exceptions import VerifyException
 from cim_mlir.diagnostics import CimError, FrontendError
 from cim_mlir.dialects.onnx import (
     OPS_BY_TYPE,
+    TENSOR_TYPES_BY_ONNX,
     ConstantOp,
     NoValueOp,
+    OnnxOp,
+    ShapeOp,
     attr_from_value,
+    control_value,
     constant_value,
     shape_of,
 )
@@ -45,7 +56,28 @@ from cim_mlir.weights import numpy_dtype, to_attr
 ARG_NAME_ATTR = "onnx.name"
 """Argument attribute of ``@main`` holding the ONNX graph input name."""
 
-TypeOf = Callable[[str], TensorType]
+KNOWN_LIMIT = 4096
+"""Largest integer tensor whose value the builder tracks for shape inference."""
+
+_PROPAGATED = frozenset({"Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast", "Add",
+                         "Sub", "Mul", "Div", "Reshape", "Flatten", "Identity",
+                         "ConstantOfShape"})
+"""Ops whose small integer results the builder computes (shape arithmetic)."""
+
+
+class ValueTypes(Protocol):
+    """Where the builder gets static types (onnx.shape_inference's results)."""
+
+    def lookup(self, name: str) -> TensorType | None:
+        """The static type of a value, None if its shape is not fully known."""
+        ...
+
+    def from_proto(self, type_proto: onnx.TypeProto | None, name: str) -> TensorType | None:
+        ...
+
+    def unresolved(self, name: str) -> FrontendError:
+        """The error for a value whose shape stays unknown."""
+        ...
 
 
 def sanitize(name: str) -> str | None:
@@ -54,6 +86,9 @@ def sanitize(name: str) -> str | None:
     if not hint:
         return None
     return f"v{hint}" if hint[0].isdigit() else hint
+
+
+_ONNX_OF_TYPE = {t: k for k, t in TENSOR_TYPES_BY_ONNX.items()}
 
 
 @dataclass(frozen=True)
@@ -103,11 +138,13 @@ class GraphBuilder:
     """Translates the nodes of one graph, in order, into one block."""
 
     def __init__(self, graph: onnx.GraphProto, inputs: Sequence[onnx.ValueInfoProto],
-                 type_of: TypeOf, opset: int):
+                 types: ValueTypes, opset: int):
         self.graph = graph
         self.inputs = inputs
-        self.type_of = type_of
+        self.types = types
         self.opset = opset
+        self.known: dict[SSAValue, np.ndarray] = {}
+        """Values of small integer tensors (shapes), for per-node shape inference."""
         self.block = Block()
         self.values: dict[str, SSAValue] = {}
         self.initializers = {t.name: t for t in graph.initializer}
@@ -119,6 +156,7 @@ class GraphBuilder:
 
     def build(self) -> ModuleOp:
         arg_types = [self.type_of(i.name) for i in self.inputs]
+        assert all(t is not None for t in arg_types)  # checked by the importer
         self.block = Block(arg_types=arg_types)
         for arg, value in zip(self.block.args, self.inputs):
             arg.name_hint = sanitize(value.name)
@@ -133,6 +171,71 @@ class GraphBuilder:
             arg_attrs=ArrayAttr([DictionaryAttr({ARG_NAME_ATTR: StringAttr(i.name)})
                                  for i in self.inputs]))
         return ModuleOp([main])
+
+    # ---- types ---------------------------------------------------------------------
+    def type_of(self, name: str) -> TensorType:
+        ttype = self.types.lookup(name)
+        if ttype is None:
+            raise self.types.unresolved(name)
+        return ttype
+
+    def result_types(self, node: onnx.NodeProto, n: _Node) -> list[TensorType]:
+        """Output types from global shape inference, else from this node alone.
+
+        ONNX propagates shape data (Shape -> Gather -> Concat -> Reshape) only from
+        opset 15 on; here the builder's own integer values (``known``) stand in.
+        """
+        types = [self.types.lookup(o) for o in n.outputs]
+        if all(t is not None for t in types):
+            return types  # type: ignore[return-value]
+        input_types, input_data = {}, {}
+        for name in node.input:
+            value = self.values.get(name)
+            if not name or value is None:
+                continue
+            assert isinstance(value.type, TensorType)
+            elt = _ONNX_OF_TYPE[value.type.element_type]
+            input_types[name] = onnx.helper.make_tensor_type_proto(elt, value.type.get_shape())
+            if value in self.known:
+                input_data[name] = numpy_helper.from_array(self.known[value], name)
+        try:
+            inferred = onnx.shape_inference.infer_node_outputs(
+                onnx.defs.get_schema(n.op_type, self.opset, ""), node, input_types, input_data,
+                opset_imports=[onnx.helper.make_opsetid("", self.opset)])
+        except (onnx.shape_inference.InferenceError, RuntimeError) as e:
+            raise n.fail(f"shape inference failed: {str(e).strip().splitlines()[0]}") from None
+        out = []
+        for name in n.outputs:
+            ttype = self.types.from_proto(inferred.get(name), name)
+            if ttype is None:
+                raise self.types.unresolved(name)
+            out.append(ttype)
+        return out
+
+    def track(self, op: OnnxOp) -> None:
+        """Record the value of a small integer result (shape arithmetic)."""
+        result = op.results[0] if len(op.results) == 1 else None
+        if result is None or not isinstance(result.type, TensorType) or \
+                not isinstance(result.type.element_type, IntegerType) or \
+                math.prod(result.type.get_shape()) > KNOWN_LIMIT:
+            return
+        if isinstance(op, ConstantOp):
+            value = control_value(result)
+        elif isinstance(op, ShapeOp):
+            value = np.array(op.dims(), np.int64)
+        elif op.onnx_op_type in _PROPAGATED and all(
+                isinstance(v.owner, NoValueOp) or v in self.known for v in op.operands):
+            from cim_mlir.kernels import KernelError, evaluate
+
+            try:
+                (value,) = evaluate(op.onnx_op_type, [self.known.get(v) for v in op.operands],
+                                    op.onnx_attributes())
+            except KernelError:
+                return
+        else:
+            return
+        if value is not None:
+            self.known[result] = np.asarray(value)
 
     # ---- values --------------------------------------------------------------------
     def value(self, name: str) -> SSAValue | None:
@@ -151,6 +254,7 @@ class GraphBuilder:
             raise FrontendError(f"unsupported constant: {e}", f"tensor '{node_name}'") from None
         op.output.name_hint = sanitize(hint) if hint else None
         self.block.add_op(op)
+        self.track(op)
         return op.output
 
     def none(self) -> SSAValue:
@@ -186,6 +290,7 @@ class GraphBuilder:
             op.verify_()
         except VerifyException as e:
             raise n.fail(f"the imported op does not verify: {e}") from None
+        self.track(op)
         return list(op.results)
 
     # ---- nodes ---------------------------------------------------------------------
@@ -222,7 +327,7 @@ class GraphBuilder:
         results = rule(self, n) if rule is not None else None
         if results is None:
             results = self.emit(n, op_type, name, n.inputs, n.attrs,
-                                [self.type_of(o) for o in n.outputs], n.outputs)
+                                self.result_types(node, n), n.outputs)
         for output, result in zip(n.outputs, results):
             self.values[output] = result
 

@@ -81,7 +81,7 @@ def import_onnx(source: str | Path | onnx.ModelProto, *,
     except (onnx.shape_inference.InferenceError, onnx.checker.ValidationError) as e:
         raise FrontendError(f"shape inference failed: {_first_line(e)}") from None
     types = _ValueTypes(inferred.graph, inputs)
-    return GraphBuilder(inferred.graph, inputs, types.__getitem__, opset).build()
+    return GraphBuilder(inferred.graph, inputs, types, opset).build()
 
 
 # --------------------------------------------------------------------------------------
@@ -273,15 +273,21 @@ def _set_input_shapes(graph: onnx.GraphProto,
 
 
 class _ValueTypes:
-    """Static tensor type of every value, from shape inference."""
+    """Static tensor types of values, from shape inference (see ``GraphBuilder``)."""
 
     def __init__(self, graph: onnx.GraphProto, inputs: Sequence[onnx.ValueInfoProto]):
-        self._infos = {v.name: v for v in (*graph.value_info, *graph.output, *graph.input)}
+        self._infos = {v.name: v.type for v in (*graph.value_info, *graph.output, *graph.input)}
         self._producer = {o: node for node in graph.node for o in node.output if o}
         self._inputs = inputs
         self._initializers = {t.name: t for t in graph.initializer}
 
-    def element_type(self, onnx_type: int, what: str) -> Attribute:
+    def _what(self, name: str) -> str:
+        producer = self._producer.get(name)
+        return f"value '{name}'" + (f" (output of node '{producer.name}' ({producer.op_type}))"
+                                    if producer is not None else "")
+
+    @staticmethod
+    def element_type(onnx_type: int, what: str) -> Attribute:
         if onnx_type not in TENSOR_TYPES_BY_ONNX:
             name = onnx.TensorProto.DataType.Name(onnx_type) if onnx_type in \
                 onnx.TensorProto.DataType.values() else str(onnx_type)
@@ -290,29 +296,36 @@ class _ValueTypes:
                                 "UINT8, BOOL)")
         return TENSOR_TYPES_BY_ONNX[onnx_type]
 
-    def __getitem__(self, name: str) -> TensorType:
+    def from_proto(self, type_proto: onnx.TypeProto | None, name: str) -> TensorType | None:
+        """The static tensor type, None if the shape is not fully known."""
+        if type_proto is None or not type_proto.HasField("tensor_type"):
+            if type_proto is not None and type_proto.WhichOneof("value") is not None:
+                raise FrontendError(f"{self._what(name)} is not a tensor; sequences, maps and "
+                                    "optionals are not supported")
+            return None
+        ttype = type_proto.tensor_type
+        if not ttype.elem_type or not ttype.HasField("shape") or \
+                not all(d.HasField("dim_value") for d in ttype.shape.dim):
+            return None
+        return TensorType(self.element_type(ttype.elem_type, self._what(name)),
+                          [d.dim_value for d in ttype.shape.dim])
+
+    def lookup(self, name: str) -> TensorType | None:
         if name in self._initializers:
             t = self._initializers[name]
             return TensorType(self.element_type(t.data_type, f"initializer '{name}'"),
                               list(t.dims))
-        producer = self._producer.get(name)
-        what = f"value '{name}'" + (f" (output of node '{producer.name}' ({producer.op_type}))"
-                                    if producer is not None else "")
+        return self.from_proto(self._infos.get(name), name)
+
+    def unresolved(self, name: str) -> FrontendError:
         info = self._infos.get(name)
-        if info is None or not info.type.HasField("tensor_type"):
-            if info is not None:
-                raise FrontendError(f"{what} is not a tensor; sequences, maps and optionals "
-                                    "are not supported")
-            dims: list[int | str | None] | None = None
-        else:
-            dims = _proto_dims(info)
-        if dims is None or not all(isinstance(d, int) and d >= 0 for d in dims) or \
-                info is None or not info.type.tensor_type.elem_type:
-            shown = "unknown rank" if dims is None else _dims_text(dims)
-            inputs = ", ".join(f"{i.name}={_dims_text(_proto_dims(i) or [])}"
-                               for i in self._inputs)
-            raise FrontendError(
-                f"{what} has no static shape after shape inference ({shown}); the shape "
-                "must not depend on runtime data. Give static input shapes with "
-                f"--input-shape NAME=DxDx... (current inputs: {inputs or 'none'})")
-        return TensorType(self.element_type(info.type.tensor_type.elem_type, what), dims)
+        dims = None
+        if info is not None and info.tensor_type.HasField("shape"):
+            dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param or None)
+                    for d in info.tensor_type.shape.dim]
+        shown = "unknown rank" if dims is None else _dims_text(dims)
+        inputs = ", ".join(f"{i.name}={_dims_text(_proto_dims(i) or [])}" for i in self._inputs)
+        return FrontendError(
+            f"{self._what(name)} has no static shape after shape inference ({shown}); the "
+            "shape must not depend on runtime data. Give static input shapes with "
+            f"--input-shape NAME=DxDx... (current inputs: {inputs or 'none'})")

@@ -90,7 +90,7 @@ def constant_attr(value: np.ndarray, ttype: TensorType) -> Attribute:
     shape = tuple(ttype.get_shape())
     if value.ndim == 0 and int(np.prod(shape)) > 1:
         return SplatAttr.from_value(value.astype(dtype).item(), ttype)
-    return to_attr(np.ascontiguousarray(np.broadcast_to(value.astype(dtype), shape)))
+    return to_attr(np.broadcast_to(value.astype(dtype), shape))
 
 
 def _replace_with_constant(op: OnnxOp, attrs: list[Attribute]) -> None:
@@ -132,7 +132,7 @@ def drop_identity(module: ModuleOp) -> bool:
 _SHAPE_ONLY = (ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp, FlattenOp, GatherOp, SliceOp)
 """Ops that only move elements of operand 0: a splat stays the same splat."""
 
-_ALWAYS = (*_SHAPE_ONLY, ConcatOp, CastOp, ConstantOfShapeOp)
+_ALWAYS = (*_SHAPE_ONLY, ShapeOp, ConcatOp, CastOp, ConstantOfShapeOp)
 _INTEGER_ARITHMETIC = ("Add", "Sub", "Mul", "Div")
 """Folded on integer tensors only (shape arithmetic, not activations)."""
 
@@ -185,7 +185,7 @@ def _evaluate(op: OnnxOp) -> list[Attribute] | None:
     full = [None if a is None else np.broadcast_to(a, v.type.get_shape())  # type: ignore
             if a.ndim == 0 else a for a, v in zip(operands, op.operands)]
     results = evaluate(op.onnx_op_type, full, op.onnx_attributes())
-    return [to_attr(np.ascontiguousarray(r)) for r in results]
+    return [to_attr(np.asarray(r)) for r in results]
 
 
 def fold_constants(module: ModuleOp) -> bool:
