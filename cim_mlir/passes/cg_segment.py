@@ -202,9 +202,10 @@ class CgSegmentPass(CimPass):
                 layer.op.set_schedule(layer.op.sched.with_(segment=index))
         if len(bounds) > 1:
             sizes = [b - a for a, b in bounds]
+            shown = ", ".join(map(str, sizes[:12])) + (", ..." if len(sizes) > 12 else "")
             remark(self.name, f"{len(layers)} layers need "
                    f"{sum(cost)} cores for one copy each, the chip has {budget}: "
-                   f"{len(bounds)} segments of {sizes} layers")
+                   f"{len(bounds)} segments of [{shown}] layers")
         else:
             remark(self.name, f"all {len(layers)} layers fit in one segment "
                    f"({sum(cost)}/{budget} cores for one copy each)")
