@@ -156,6 +156,15 @@ def _enum(parse: Callable[[str], Any], allowed: str) -> Callable[[Any, str], Any
     return conv
 
 
+def _binding(value: Any, path: str) -> str:
+    from cim_mlir.cost.mapping import Binding, MappingError
+
+    try:
+        return str(Binding.parse(_string(value, path)))
+    except MappingError as e:
+        raise ArchError(path, f"{e}; allowed: R->XBR,C->XBC with B->XBC or B->XB") from None
+
+
 def _bool(value: Any, path: str) -> bool:
     if not isinstance(value, bool):
         raise ArchError(path, f"{value!r} is not a boolean; allowed: true or false")
@@ -182,6 +191,7 @@ CORE_FIELDS: dict[str, Converter] = {
     "xb_noc_cost": lambda v, p: v,  # checked against xb_number below
     "l1_size": _or_ideal(_size),
     "l1_bw": _or_ideal(_bandwidth),
+    "binding": lambda v, p: _binding(v, p),
 }
 CROSSBAR_FIELDS: dict[str, Converter] = {
     "xb_size": _grid,

@@ -170,6 +170,9 @@ class CoreTier:
     """Local buffer size in bytes."""
     l1_bw: int | Ideal = IDEAL
     """Local buffer bandwidth in bits per cycle."""
+    binding: str = "R->XBR,C->XBC,B->XBC"
+    """Default VXB dimension binding (Fig. 7): matrix rows, columns and weight bits
+    onto crossbar rows (XBR), columns (XBC) or separate crossbars (XB)."""
 
 
 @dataclass(frozen=True)
