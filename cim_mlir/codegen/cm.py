@@ -15,7 +15,7 @@ from xdsl.ir import Attribute, Operation
 
 from cim_mlir.codegen.flow import FlowBuilder, Segment
 from cim_mlir.dialects import onnx
-from cim_mlir.dialects.core import CimCoreOp, ConvOp, MatmulOp
+from cim_mlir.dialects.core import CimCoreOp, ConvLike, MatmulLike
 from cim_mlir.dialects.mop import (
     MatrixRefAttr,
     ParallelOp,
@@ -48,12 +48,12 @@ def matrix_ref(op: CimCoreOp) -> MatrixRefAttr:
     m = op.matrix.matrix()
     w = op.weights.type
     assert isinstance(w, TensorType)
-    if isinstance(op, ConvOp):
+    if isinstance(op, ConvLike):
         full_in = w.get_shape()[1] * m.groups
         full_out = w.get_shape()[0]
         kind, trans = "conv", 0
     else:
-        assert isinstance(op, MatmulOp)
+        assert isinstance(op, MatmulLike)
         shape = w.get_shape()
         full_in, full_out = (shape[1], shape[0]) if op.transposed else (shape[0], shape[1])
         kind, trans = "matmul", int(op.transposed)
@@ -88,7 +88,7 @@ def write_weights(fb: FlowBuilder, op: CimCoreOp, seg: Segment, firsts: list[int
         seg.init.add_op(WriteCoreOp.create(properties=props))
 
 
-def conv_partitions(op: ConvOp, fb: FlowBuilder, copies: int) -> list[tuple[int, dict, int, int]]:
+def conv_partitions(op: ConvLike, fb: FlowBuilder, copies: int) -> list[tuple[int, dict, int, int]]:
     """(copy, params, src offset, dst offset) of every non-empty output-row chunk."""
     x, y = fb.buffer(op.input), fb.buffer(op.output)
     _, c_in, h, w = x.shape
@@ -115,7 +115,7 @@ def conv_partitions(op: ConvOp, fb: FlowBuilder, copies: int) -> list[tuple[int,
     return out
 
 
-def matmul_partitions(op: MatmulOp, fb: FlowBuilder,
+def matmul_partitions(op: MatmulLike, fb: FlowBuilder,
                       copies: int) -> list[tuple[int, dict, int, int]]:
     x, y = fb.buffer(op.input), fb.buffer(op.output)
     k_full, n = x.shape[-1], y.shape[-1]
@@ -134,11 +134,11 @@ def lower_cm(fb: FlowBuilder, op: CimCoreOp, seg: Segment) -> None:
     firsts = copy_cores(fb, op, seg)
     write_weights(fb, op, seg, firsts)
     x, y = fb.buffer(op.input), fb.buffer(op.output)
-    if isinstance(op, ConvOp):
+    if isinstance(op, ConvLike):
         parts = conv_partitions(op, fb, len(firsts))
         kind = "conv"
     else:
-        assert isinstance(op, MatmulOp)
+        assert isinstance(op, MatmulLike)
         parts = matmul_partitions(op, fb, len(firsts))
         kind = "matmul"
     reads: list[Operation] = []

@@ -197,11 +197,8 @@ def _tensor(value: SSAValue, what: str, op: Operation) -> TensorType:
     return value.type
 
 
-@irdl_op_definition
-class ConvOp(CimCoreOp):
-    """A convolution against constant weights, executed by cores (MOP_CM)."""
-
-    name = "cim.core.conv"
+class ConvLike(CimCoreOp):
+    """A convolution against constant weights (cim.core.conv and its twins)."""
 
     input = operand_def(TensorType)
     weights = operand_def(TensorType)
@@ -263,15 +260,12 @@ class ConvOp(CimCoreOp):
                                   f"should be {MatrixAttr.of(want)}")
 
 
-@irdl_op_definition
-class MatmulOp(CimCoreOp):
-    """Y = alpha * X @ W (+ beta * bias) with constant W, executed by cores.
+class MatmulLike(CimCoreOp):
+    """Y = alpha * X @ W (+ beta * bias) with constant W.
 
     X is ``[..., M, K]``; W is ``[K, N]`` (``[N, K]`` with ``trans_w``, as a
     Gemm with transB stores it).  Gemm and MatMul both lower to it.
     """
-
-    name = "cim.core.matmul"
 
     input = operand_def(TensorType)
     weights = operand_def(TensorType)
@@ -314,6 +308,20 @@ class MatmulOp(CimCoreOp):
         if m != want:
             raise VerifyException(f"'{self.name}' {self.layer_name}: matrix {self.matrix} "
                                   f"should be {MatrixAttr.of(want)}")
+
+
+@irdl_op_definition
+class ConvOp(ConvLike):
+    """A convolution against constant weights, executed by cores (MOP_CM)."""
+
+    name = "cim.core.conv"
+
+
+@irdl_op_definition
+class MatmulOp(MatmulLike):
+    """A matrix multiplication against constant weights, executed by cores."""
+
+    name = "cim.core.matmul"
 
 
 CIM_CORE_OPS: Sequence[type[CimCoreOp]] = (ConvOp, MatmulOp)

@@ -26,7 +26,7 @@ from cim_mlir.cost import (
     pipelined_latency,
     write_cycles,
 )
-from cim_mlir.dialects.core import CimCoreOp, ConvOp, MatmulOp
+from cim_mlir.dialects.core import CimCoreOp, ConvLike, MatmulLike
 
 # DCOM ops that map output rows to the same input rows (elementwise, or
 # reducing the last axis of a row-major tensor / channels of NCHW).
@@ -54,7 +54,7 @@ def layer_work(op: CimCoreOp) -> LayerWork:
     assert isinstance(x, TensorType) and isinstance(y, TensorType)
     xs, ys = list(x.get_shape()), list(y.get_shape())
     out_elems = math.prod(ys)
-    if isinstance(op, ConvOp):
+    if isinstance(op, ConvLike):
         c0, c1 = op.range_of("in", xs[1])
         kh = op.conv_params()["kernel_shape"][0]  # type: ignore[index]
         dh = op.conv_params()["dilations"][0]  # type: ignore[index]
@@ -63,7 +63,7 @@ def layer_work(op: CimCoreOp) -> LayerWork:
             name=op.layer_name, matrix=op.matrix.matrix(), mvms=ys[0] * ys[2] * ys[3],
             in_elems=xs[0] * (c1 - c0) * xs[2] * xs[3], out_elems=out_elems,
             out_rows=ys[2], in_rows=xs[2], window_rows=(kh - 1) * dh + 1, stride_rows=sh)
-    assert isinstance(op, MatmulOp)
+    assert isinstance(op, MatmulLike)
     k0, k1 = op.range_of("in", xs[-1])
     mvms = math.prod(xs[:-1])
     return LayerWork(name=op.layer_name, matrix=op.matrix.matrix(), mvms=mvms,
@@ -105,7 +105,7 @@ def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | N
 
 def _first_rows(consumer: CimCoreOp) -> int:
     """Input rows a CIM op needs before it can produce its first output row."""
-    if isinstance(consumer, ConvOp):
+    if isinstance(consumer, ConvLike):
         p = consumer.conv_params()
         kh, dh = p["kernel_shape"][0], p["dilations"][0]  # type: ignore[index]
         return max(1, (kh - 1) * dh + 1 - p["pads"][0])  # type: ignore[index, operator]
@@ -119,7 +119,7 @@ def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
     for op in module.walk():
         if isinstance(op, CimCoreOp):
             work = layer_work(op)
-            by_rows = arch.computing_mode == ComputingMode.CM and isinstance(op, ConvOp)
+            by_rows = arch.computing_mode == ComputingMode.CM and isinstance(op, ConvLike)
             unit = work.out_rows if by_rows else work.mvms
             layer = CgLayer(op, work, footprint(op.matrix.matrix(), arch), max(1, unit))
             layers.append(layer)

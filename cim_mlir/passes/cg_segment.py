@@ -35,7 +35,7 @@ from cim_mlir.arch import Arch
 from cim_mlir.cost import WeightMatrix, footprint
 from cim_mlir.diagnostics import PassError
 from cim_mlir.dialects import onnx
-from cim_mlir.dialects.core import CimCoreOp, ConvOp, FootprintAttr, MatrixAttr
+from cim_mlir.dialects.core import CimCoreOp, ConvLike, FootprintAttr, MatrixAttr
 from cim_mlir.passes.base import CimPass
 from cim_mlir.passes.cg_graph import CgLayer, build_graph, reload_cycles, time_curves
 from cim_mlir.passes.dup_solvers import solve_dp
@@ -55,7 +55,7 @@ def split_plan(op: CimCoreOp, arch: Arch) -> tuple[list[tuple[int, int]], list[t
     capacity = arch.num_cores * arch.xbars_per_core
     x = op.input.type
     assert isinstance(x, TensorType)
-    full_in = x.get_shape()[1] if isinstance(op, ConvOp) else x.get_shape()[-1]
+    full_in = x.get_shape()[1] if isinstance(op, ConvLike) else x.get_shape()[-1]
     full_out = m.cols
     if m.groups > 1:
         raise PassError(f"a grouped operator of {fp.xbars} crossbars cannot be split and does "
@@ -77,7 +77,7 @@ def split_plan(op: CimCoreOp, arch: Arch) -> tuple[list[tuple[int, int]], list[t
 def split_op(op: CimCoreOp, arch: Arch) -> list[CimCoreOp]:
     """Replace ``op`` by parts (and the onnx.Sum / onnx.Concat joining them)."""
     ins, outs = split_plan(op, arch)
-    is_conv = isinstance(op, ConvOp)
+    is_conv = isinstance(op, ConvLike)
     y = op.output.type
     assert isinstance(y, TensorType)
     shape = list(y.get_shape())
