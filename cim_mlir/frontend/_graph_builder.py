@@ -250,7 +250,8 @@ class GraphBuilder:
     def constant(self, array: np.ndarray, node_name: str, hint: str | None) -> SSAValue:
         try:
             op = ConstantOp(to_attr(array), node_name)
-        except CimError as e:
+            op.verify_()
+        except (CimError, VerifyException) as e:
             raise FrontendError(f"unsupported constant: {e}", f"tensor '{node_name}'") from None
         op.output.name_hint = sanitize(hint) if hint else None
         self.block.add_op(op)
@@ -403,9 +404,10 @@ def _explicit_window(b: GraphBuilder, n: _Node) -> None:
         pads = resolve_pads(auto_pad, spatial, kernel, strides, dilations, n.attrs.get("pads"))
     except KernelError as e:
         raise n.fail(str(e)) from None
-    n.attrs.update(kernel_shape=kernel, strides=strides, pads=pads, dilations=dilations)
+    window = {"kernel_shape": kernel, "strides": strides, "pads": pads, "dilations": dilations}
     if n.op_type == "Conv":
-        n.attrs.setdefault("group", 1)
+        window = {"group": n.attrs.get("group", 1), **window}
+    n.attrs = window | {k: v for k, v in n.attrs.items() if k not in window}
 
 
 @_rule("Softmax")
