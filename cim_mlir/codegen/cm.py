@@ -59,9 +59,11 @@ def matrix_ref(op: CimCoreOp) -> MatrixRefAttr:
         kind, trans = "matmul", int(op.transposed)
     i0, i1 = op.range_of("in", full_in)
     o0, o1 = op.range_of("out", full_out)
+    scales = ({"alpha": op.alpha.value.data, "beta": op.beta.value.data}
+              if isinstance(op, MatmulLike) else {})
     return MatrixRefAttr.make(layer=op.layer_name, kind=kind, trans=trans, groups=m.groups,
                               in_range=[i0, i1], out_range=[o0, o1],
-                              block=[0, m.groups, 0, m.rows, 0, m.cols])
+                              block=[0, m.groups, 0, m.rows, 0, m.cols], **scales)
 
 
 def copy_cores(fb: FlowBuilder, op: CimCoreOp, seg: Segment) -> list[int]:
@@ -130,7 +132,8 @@ def matmul_partitions(op: MatmulLike, fb: FlowBuilder,
     return out
 
 
-def lower_cm(fb: FlowBuilder, op: CimCoreOp, seg: Segment) -> None:
+def lower_cm(fb: FlowBuilder, op: CimCoreOp, seg: Segment, fused: object = None) -> None:
+    assert fused is None, "CM flows keep digital operators separate"
     firsts = copy_cores(fb, op, seg)
     write_weights(fb, op, seg, firsts)
     x, y = fb.buffer(op.input), fb.buffer(op.output)

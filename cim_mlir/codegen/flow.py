@@ -36,6 +36,22 @@ from cim_mlir.layout import layout_for, physical_shape, same_bytes
 VIEW_OPS = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}
 """Ops that may alias their input when the bytes do not move."""
 
+FUSABLE = {"Relu", "Clip", "Sigmoid", "Tanh"}
+"""Elementwise consumers an MVM loop applies to its fresh outputs (XBM/WLM)."""
+
+
+@dataclass
+class Fused:
+    """An elementwise consumer fused into a CIM operator's loop."""
+
+    kind: str
+    srcs: list[Attribute]
+    """Its sources; position ``operand`` is the CIM output (replaced per segment)."""
+    operand: int
+    attrs: dict
+    out: Buffer
+    layer: str
+
 
 @dataclass
 class Buffer:
@@ -83,13 +99,13 @@ class Segment:
         self.compute = self.op.compute.block
 
 
-CimLowering = Callable[["FlowBuilder", CimCoreOp, Segment], None]
+CimLowering = Callable[["FlowBuilder", CimCoreOp, Segment, "Fused | None"], None]
 
 
 class FlowBuilder:
     """Builds the cim.mop.flow of one module."""
 
-    def __init__(self, module: ModuleOp, arch: Arch, mode_name: str):
+    def __init__(self, module: ModuleOp, arch: Arch, mode_name: str, fuse: bool = False):
         self.module = module
         self.arch = arch
         self.mode_name = mode_name
@@ -101,6 +117,8 @@ class FlowBuilder:
         self.segments: list[Segment] = []
         self.flow_body = Block()
         self.overflow_layer: str | None = None
+        self.fuse = fuse
+        self.fused_ops: set[Operation] = set()
         self.next_core: dict[int, int] = {}
         """Next free core per segment, for CIM ops the schedule left unassigned."""
 
@@ -179,6 +197,30 @@ class FlowBuilder:
             "layer": StringAttr(op.node_name.data),
         }))
 
+    def fusable_consumer(self, op: CimCoreOp) -> onnx.OnnxOp | None:
+        uses = list(op.output.uses)
+        if not self.fuse or len(uses) != 1:
+            return None
+        user = uses[0].operation
+        if not isinstance(user, onnx.OnnxOp) or user.onnx_op_type not in FUSABLE:
+            return None
+        others = [v for v in user.operands if v is not op.output]
+        if any(not isinstance(v.owner, onnx.ConstantOp | onnx.NoValueOp) for v in others):
+            return None
+        return user if shape_of(user.results[0]) == shape_of(op.output) else None
+
+    def fuse_consumer(self, op: CimCoreOp) -> Fused | None:
+        user = self.fusable_consumer(op)
+        if user is None:
+            return None
+        out = self.new_buffer(user.results[0], user.node_name.data)
+        self.fused_ops.add(user)
+        operand = next(i for i, v in enumerate(user.operands) if v is op.output)
+        srcs = [UnitAttr() if i == operand else self.src_attr(v)
+                for i, v in enumerate(user.operands)]
+        attrs = _plain_params(dict(user.onnx_attributes()))
+        return Fused(user.onnx_op_type, srcs, operand, attrs, out, user.node_name.data)
+
     # ---- the walk -------------------------------------------------------------------
     def build(self, lower_cim: CimLowering, schedule: dict) -> FlowOp:
         main = next((op for op in self.module.walk() if isinstance(op, func.FuncOp)
@@ -213,13 +255,15 @@ class FlowBuilder:
             layer = _layer_name(op)
             if isinstance(op, CimCoreOp):
                 seg = self.segment(op.sched.segment.data)
-            if self._is_view(op):
+            if op in self.fused_ops:
+                pass  # emitted inside its producer's loop
+            elif self._is_view(op):
                 self.alias(op.results[0], op.operands[0])
             else:
                 for r in op.results:
                     self.new_buffer(r, layer)
                 if isinstance(op, CimCoreOp):
-                    lower_cim(self, op, seg)
+                    lower_cim(self, op, seg, self.fuse_consumer(op))
                 elif isinstance(op, onnx.OnnxOp):
                     self.emit_dcom(op, seg)
                 else:

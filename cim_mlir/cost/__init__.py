@@ -19,6 +19,7 @@ from cim_mlir.cost.model import (
     layer_time_curve,
     layer_total_curve,
     mvm_cycles,
+    peak_active,
     pipelined_latency,
     row_steps,
     sequential_latency,
@@ -31,6 +32,6 @@ from cim_mlir.cost.model import (
 __all__ = [
     "DEFAULT_BINDING", "Binding", "Footprint", "LayerTime", "LayerWork", "MappingError",
     "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "layer_time_curve", "layer_total_curve", "mvm_cycles",
-    "pipelined_latency", "row_steps", "sequential_latency", "shift_add_ops",
+    "peak_active", "pipelined_latency", "row_steps", "sequential_latency", "shift_add_ops",
     "transfer_cycles", "unroll_conv", "unroll_matmul", "write_cycles", "xb_read_cycles",
 ]

@@ -116,7 +116,8 @@ class LayerTime:
 
 
 def layer_time(work: LayerWork, dup: int, arch: Arch,
-               binding: Binding = DEFAULT_BINDING, mvm: float | None = None) -> LayerTime:
+               binding: Binding = DEFAULT_BINDING, mvm: float | None = None,
+               waves: int = 1) -> LayerTime:
     """Cycles of one layer with ``dup`` copies working on disjoint inputs.
 
     ``mvm`` overrides the per-MVM cycles (finer levels lower it: remapping).
@@ -124,23 +125,25 @@ def layer_time(work: LayerWork, dup: int, arch: Arch,
     in XBM/WLM every MVM gathers its window from L0, which is the data-feeding
     pressure the paper observes for tall crossbars (§4.4.2).
     """
-    compute, alu, buffer = layer_time_curve(work, np.array([dup]), arch, binding, mvm)
+    compute, alu, buffer = layer_time_curve(work, np.array([dup]), arch, binding, mvm, waves)
     return LayerTime(compute=float(compute[0]), alu=float(alu[0]), buffer=float(buffer[0]),
                      dup=dup)
 
 
 def layer_time_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
-                     binding: Binding = DEFAULT_BINDING, mvm: float | None = None
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     binding: Binding = DEFAULT_BINDING, mvm: float | None = None,
+                     waves: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(compute, alu, buffer) cycles for every duplication in ``dups`` at once.
 
     The DP and the CP-SAT model evaluate hundreds of candidate duplications
-    per layer; this is the vectorised form of :func:`layer_time`.
+    per layer; this is the vectorised form of :func:`layer_time`.  With
+    ``waves`` > 1 (the MVM-grained staggered activation) the copies of an
+    iteration are activated in that many successive groups.
     """
     dups = np.asarray(dups, dtype=np.int64)
     fp = footprint(work.matrix, arch, binding)
     per_mvm = mvm_cycles(fp, arch) if mvm is None else mvm
-    compute = np.ceil(work.mvms / dups) * per_mvm
+    compute = np.ceil(work.mvms / dups) * per_mvm * waves
     ops = work.mvms * shift_add_ops(work.matrix, fp, arch)
     if arch.core.alu is IDEAL or ops <= 0:
         alu = np.zeros(len(dups))
@@ -200,3 +203,23 @@ def pipelined_latency(
         start[name] = s
         finish[name] = max(s + times[name], f_floor)
     return (max(finish.values()) if finish else 0.0), start
+
+
+def peak_active(intervals: Sequence[tuple[float, float, float]]) -> float:
+    """Peak of the summed activity of overlapping [start, end) intervals.
+
+    Used for the peak number of simultaneously active crossbars (and so peak
+    power) of a schedule: each layer contributes its active crossbars while it
+    runs.
+    """
+    events: list[tuple[float, float]] = []
+    for start, end, amount in intervals:
+        if end > start and amount > 0:
+            events.append((start, amount))
+            events.append((end, -amount))
+    events.sort(key=lambda e: (e[0], e[1]))
+    level = peak = 0.0
+    for _, delta in events:
+        level += delta
+        peak = max(peak, level)
+    return peak

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseIntOrFPElementsAttr,
+    FloatData,
     IntAttr,
     StringAttr,
     UnitAttr,
@@ -273,7 +274,7 @@ class MatrixRefAttr(RecordAttr):
     """
 
     name = "cim.mop.matrix"
-    DEFAULTS = {"trans": 0, "groups": 1}
+    DEFAULTS = {"trans": 0, "groups": 1, "alpha": 1.0, "beta": 1.0}
 
     layer: StringAttr
     kind: StringAttr
@@ -283,6 +284,10 @@ class MatrixRefAttr(RecordAttr):
     in_range: ArrayAttr[IntAttr]
     out_range: ArrayAttr[IntAttr]
     block: ArrayAttr[IntAttr]
+    alpha: FloatData
+    """Scale of the product (Gemm alpha)."""
+    beta: FloatData
+    """Scale of the bias (Gemm beta)."""
 
     @property
     def block_dims(self) -> tuple[int, int, int]:
@@ -639,9 +644,12 @@ class ReadXbOp(XbReadOp):
 
     xb = prop_def(IntAttr)
     len = prop_def(IntAttr)
+    waves = prop_def(IntAttr, default_value=IntAttr(1))
+    """The VXB's row tiles are activated in this many successive groups, each as
+    its input slice arrives (MVM-grained pipeline); timing only, same result."""
 
     def verify_arch(self, arch: Arch) -> None:
-        _positive(self, len=self.len.data)
+        _positive(self, len=self.len.data, waves=self.waves.data)
         if self.xb.data < 0 or self.xb.data + self.len.data > arch.num_xbars:
             self._fail(f"crossbars [{self.xb.data}, {self.xb.data + self.len.data}) exceed "
                        f"the chip's {arch.num_xbars}")

@@ -12,7 +12,8 @@ crossbars (§3.2.2, §3.3.3):
   (shift-accumulated), groups packed per crossbar;
 * ``placement``: MVM-grained duplication D' (Eq. 1), the first crossbar of
   every copy (no two copies share a crossbar), and the activation ``stagger``
-  of the MVM-grained pipeline (copies activated in that many waves);
+  of the MVM-grained pipeline (an MVM step's crossbars activated in that many
+  waves: first across copies, then across each copy's row tiles);
 * ``windows``: the number of MVMs (sliding windows of a conv in im2col
   order, rows of a matmul).
 """
@@ -59,7 +60,8 @@ class PlacementAttr(RecordAttr):
     xbars: ArrayAttr[IntAttr]
     """First (global) crossbar of every copy; a copy uses vxb.xbars consecutive ones."""
     stagger: IntAttr
-    """Activation waves: copies are activated in this many successive groups."""
+    """Activation waves per MVM step: the copies (and, beyond dup waves, the row
+    tiles of each copy) are activated in this many successive groups."""
 
     @property
     def starts(self) -> list[int]:
@@ -88,9 +90,10 @@ class XbarOp(CimCoreOp):
             raise VerifyException(
                 f"'{self.name}' {self.layer_name}: placement lists {len(starts)} copies "
                 f"but dup is {p.dup.data}")
-        if not 1 <= p.stagger.data <= p.dup.data:
+        top = p.dup.data * self.vxb.row_tiles.data
+        if not 1 <= p.stagger.data <= top:
             raise VerifyException(f"'{self.name}' {self.layer_name}: stagger "
-                                  f"{p.stagger.data} must be in [1, dup = {p.dup.data}]")
+                                  f"{p.stagger.data} must be in [1, dup x row tiles = {top}]")
         if self.windows.data < 1:
             raise VerifyException(f"'{self.name}' {self.layer_name}: windows must be >= 1")
         size = self.vxb.xbars.data

@@ -195,3 +195,65 @@ def reload_cycles(layers: list[CgLayer], arch: Arch) -> float:
     """Programming a segment's weights: cores in parallel, each writes its copies."""
     per_core = [write_cycles(l.fp, arch) for l in layers]
     return max(per_core, default=0.0)
+
+
+# ---- evaluating a schedule at any level --------------------------------------------------
+
+
+@dataclass
+class SegmentEstimate:
+    """The cost model's view of one segment as currently scheduled."""
+
+    latency: float
+    peak_xbars: float
+    times: dict[str, float]
+    starts: dict[str, float]
+    active: dict[str, float]
+
+
+def level_time(layer: CgLayer, arch: Arch) -> tuple[float, float]:
+    """(cycles, simultaneously active crossbars) of a layer at its current level.
+
+    cim.core ops: CG copies, default binding; cim.xbar ops: their VXB copies
+    D', binding and activation waves; cim.row ops add their row mapping.
+    """
+    from cim_mlir.cost import layer_time
+    from cim_mlir.dialects.xbar import XbarOp
+
+    op = layer.op
+    if isinstance(op, XbarOp):
+        p = op.placement
+        mvm = getattr(op, "mvm_cycles_override", lambda a: None)(arch)
+        t = layer_time(layer.work, p.dup.data, arch, op.binding_value(), mvm=mvm,
+                       waves=p.stagger.data).total
+        active = p.dup.data * op.vxb.xbars.data / p.stagger.data
+        return t, active
+    dup = op.sched.dup.data
+    return layer_time(layer.work, dup, arch).total, dup * layer.fp.xbars
+
+
+def evaluate_segment(layers: list[CgLayer], arch: Arch,
+                     pipelined: bool | None = None) -> SegmentEstimate:
+    """Latency and peak active crossbars of a segment (pipelined if its ops say so)."""
+    times: dict[str, float] = {}
+    active: dict[str, float] = {}
+    for layer in layers:
+        times[layer.name], active[layer.name] = level_time(layer, arch)
+    if pipelined is None:
+        pipelined = any(l.op.sched.stage.data > 0 for l in layers)
+    names = {l.name for l in layers}
+    if pipelined:
+        preds = {l.name: [p for p in l.preds if p in names] for l in layers}
+        lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
+        tail = {l.name: times[l.name] / max(1, l.work.out_rows) for l in layers}
+        latency, starts = pipelined_latency([l.name for l in layers], times, preds, lead, tail)
+    else:
+        starts, t = {}, 0.0
+        for l in layers:
+            starts[l.name] = t
+            t += times[l.name]
+        latency = t
+    from cim_mlir.cost import peak_active
+
+    peak = peak_active([(starts[n], starts[n] + times[n], active[n]) for n in times])
+    return SegmentEstimate(latency, peak, times, starts, active)

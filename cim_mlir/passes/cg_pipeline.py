@@ -19,8 +19,29 @@ from xdsl.dialects.builtin import ModuleOp
 
 from cim_mlir.arch import Arch
 from cim_mlir.passes.base import CimPass
-from cim_mlir.passes.cg_graph import build_graph, by_segment, segment_latency, time_curves
+from cim_mlir.passes.cg_graph import (
+    CgLayer,
+    build_graph,
+    by_segment,
+    segment_latency,
+    time_curves,
+)
 from cim_mlir.remarks import remark_segments
+
+
+def assign_stages(seg_layers: list[CgLayer], out_rows: dict[str, int]) -> int:
+    """Stage = 1 + depth among the segment's CIM ops; wait = producer rows needed.
+
+    Returns the number of stages.
+    """
+    names = {l.name for l in seg_layers}
+    depth: dict[str, int] = {}
+    for layer in seg_layers:
+        preds = [p for p in layer.preds if p in names]
+        depth[layer.name] = 1 + max((depth[p] for p in preds), default=0)
+        wait = max((math.ceil(layer.preds[p] * out_rows[p]) for p in preds), default=0)
+        layer.op.set_schedule(layer.op.sched.with_(stage=depth[layer.name], wait=wait))
+    return max(depth.values(), default=0)
 
 
 @dataclass(frozen=True)
@@ -34,18 +55,12 @@ class CgPipelinePass(CimPass):
         out_rows = {l.name: l.work.out_rows for l in layers}
         lines: list[str] = []
         for seg, seg_layers in by_segment(layers).items():
-            names = {l.name for l in seg_layers}
-            depth: dict[str, int] = {}
-            for layer in seg_layers:
-                preds = [p for p in layer.preds if p in names]
-                depth[layer.name] = 1 + max((depth[p] for p in preds), default=0)
-                wait = max((math.ceil(layer.preds[p] * out_rows[p]) for p in preds), default=0)
-                layer.op.set_schedule(layer.op.sched.with_(stage=depth[layer.name], wait=wait))
+            stages = assign_stages(seg_layers, out_rows)
             curves = time_curves(seg_layers, arch, arch.num_cores)
             dups = [l.op.sched.dup.data for l in seg_layers]
             seq = segment_latency(seg_layers, dups, curves, False)
             pipe = segment_latency(seg_layers, dups, curves, True)
-            lines.append(f"segment {seg}: {max(depth.values(), default=0)} stages, "
+            lines.append(f"segment {seg}: {stages} stages, "
                          f"estimated {pipe:.0f} cycles pipelined vs {seq:.0f} sequential "
                          f"({seq / max(pipe, 1e-9):.2f}x)")
         remark_segments(self.name, lines)

@@ -18,6 +18,7 @@ from xdsl.rewriter import Rewriter
 
 from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.codegen.cm import lower_cm
+from cim_mlir.codegen.xbm import lower_xbm
 from cim_mlir.codegen.flow import FlowBuilder
 from cim_mlir.diagnostics import PassError
 from cim_mlir.passes.base import CimPass
@@ -37,7 +38,7 @@ def schedule_table(module: ModuleOp, arch: Arch) -> dict:
     return table
 
 
-LOWERINGS = {ComputingMode.CM: lower_cm}
+LOWERINGS = {ComputingMode.CM: lower_cm, ComputingMode.XBM: lower_xbm}
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class ConvertCimToMopPass(CimPass):
         if lower is None:
             raise PassError(f"lowering to {mode.name} meta-operators is not available yet",
                             self.name)
-        builder = FlowBuilder(module, arch, mode.name)
+        builder = FlowBuilder(module, arch, mode.name, fuse=mode != ComputingMode.CM)
         flow = builder.build(lower, schedule_table(module, arch))
         for op in list(module.body.block.ops):
             if isinstance(op, func.FuncOp):

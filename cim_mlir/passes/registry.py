@@ -25,6 +25,11 @@ PASSES: dict[str, tuple[str, str]] = {
     "cg-segment": ("cim_mlir.passes.cg_segment", "CgSegmentPass"),
     "cg-dup": ("cim_mlir.passes.cg_dup", "CgDupPass"),
     "cg-pipeline": ("cim_mlir.passes.cg_pipeline", "CgPipelinePass"),
+    # XBM level (cim.xbar)
+    "convert-cim-core-to-xbar": ("cim_mlir.passes.convert_cim_core_to_xbar",
+                                 "ConvertCimCoreToXbarPass"),
+    "mvm-dup": ("cim_mlir.passes.mvm_dup", "MvmDupPass"),
+    "mvm-pipeline": ("cim_mlir.passes.mvm_pipeline", "MvmPipelinePass"),
     # the whole flow
     "cim-mlc": ("cim_mlir.passes.cim_mlc", "CimMlcPass"),
     # to the meta-operator flow

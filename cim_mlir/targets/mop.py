@@ -153,8 +153,8 @@ class FlowPrinter:
             return f"mov(src={addr(op.src)}, dst={addr(op.dst)}, len={op.len.data}{extra})"
         if isinstance(op, Im2colOp):
             p = op.params.as_dict()
-            return (f"im2col(src={addr(op.src)}, dst={addr(op.dst)}, windows={op.first}"
-                    f"+{op.count.data})  // {format_plain(p)}")
+            return (f"im2col(src={addr(op.src)}, dst={addr(op.dst)}, first={op.first}, "
+                    f"count={op.count.data})  // {format_plain(p)}")
         if isinstance(op, DcomOp):
             return self.dcom(op)
         raise CimError(f"'{op.name}' has no flow syntax")

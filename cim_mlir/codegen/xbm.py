@@ -1,0 +1,191 @@
+"""Crossbar-mode lowering of a CIM operator (MOP_XBM, §3.3.3, Fig. 16(d)).
+
+Init: one ``write_xb`` per VXB copy.  Compute: the MVMs in a counted loop of
+``windows // D'`` identical segments (plus one partial segment for the
+remainder); each segment gathers D' consecutive windows into the L1 of the
+cores holding the copies (``im2col`` for a conv, a strided ``mov`` for a
+matmul), activates the copies in ``stagger`` waves of ``parallel{read_xb}``,
+moves the results to L0 — consecutive windows are consecutive output pixels,
+so a plain ``mov`` — and applies a fused elementwise consumer (ReLU) to the
+fresh outputs "to facilitate subsequent pipelines".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.dialects.builtin import ArrayAttr, IntAttr, StringAttr
+from xdsl.ir import Block, Operation
+
+from cim_mlir.codegen.cm import constant_attr, matrix_ref, split_even
+from cim_mlir.codegen.flow import Buffer, FlowBuilder, Fused, Segment
+from cim_mlir.dialects.core import ConvLike
+from cim_mlir.dialects.mop import (
+    AddrAttr,
+    DcomOp,
+    Im2colOp,
+    IndexAttr,
+    LoopOp,
+    MovOp,
+    ParallelOp,
+    ParamsAttr,
+    ReadXbOp,
+    WriteXbOp,
+    new_region,
+)
+from cim_mlir.dialects.xbar import XbarOp
+
+
+@dataclass
+class Copy:
+    index: int
+    xb: int
+    core: int
+
+
+def emit_parallel(block: Block, ops: list[Operation]) -> None:
+    if len(ops) == 1:
+        block.add_op(ops[0])
+    elif ops:
+        par = ParallelOp.create(regions=[new_region()])
+        par.body.block.add_ops(ops)
+        block.add_op(par)
+
+
+class XbmLowering:
+    """Emits one XBM operator; WLM reuses the gather/scatter half of it."""
+
+    def __init__(self, fb: FlowBuilder, op: XbarOp, seg: Segment, fused: Fused | None):
+        self.fb, self.op, self.seg, self.fused = fb, op, seg, fused
+        self.arch = fb.arch
+        self.x: Buffer = fb.buffer(op.input)
+        self.y: Buffer = fb.buffer(op.output)
+        m = op.matrix.matrix()
+        self.k = m.rows * m.groups
+        """Elements of one input window (all groups)."""
+        self.n = m.cols * m.groups
+        """Outputs of one MVM."""
+        self.is_conv = isinstance(op, ConvLike)
+        self.copies = [Copy(j, xb, xb // self.arch.xbars_per_core)
+                       for j, xb in enumerate(op.placement.starts)]
+
+    # ---- the loop -----------------------------------------------------------------
+    def lower(self) -> None:
+        self.write_weights()
+        d = len(self.copies)
+        windows = self.op.windows.data
+        full, rem = divmod(windows, d)
+        if full > 1:
+            loop = LoopOp.create(properties={"count": IntAttr(full)}, regions=[new_region()])
+            self.segment_body(loop.body.block, 0, [d], self.copies, depth=1)
+            self.seg.compute.add_op(loop)
+        elif full == 1:
+            self.segment_body(self.seg.compute, 0, [], self.copies, depth=0)
+        if rem:
+            self.segment_body(self.seg.compute, full * d, [], self.copies[:rem], depth=0)
+
+    def write_weights(self) -> None:
+        op = self.op
+        weights = constant_attr(op.weights)
+        bias = constant_attr(op.bias)
+        ref = matrix_ref(op)
+        for c in self.copies:
+            props = {"xb": IntAttr(c.xb), "len": IntAttr(op.vxb.xbars.data),
+                     "weights": weights, "matrix": ref, "binding": op.binding,
+                     "layer": StringAttr(op.layer_name)}
+            if bias is not None:
+                props["bias"] = bias
+            self.seg.init.add_op(WriteXbOp.create(properties=props))
+
+    def by_core(self, copies: list[Copy]) -> list[list[Copy]]:
+        groups: list[list[Copy]] = []
+        for c in copies:
+            if groups and groups[-1][-1].core == c.core:
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        return groups
+
+    def segment_body(self, block: Block, first: int, coeffs: list[int], copies: list[Copy],
+                     depth: int) -> None:
+        """One segment: gather, MVMs (in waves), scatter, fused DCOM."""
+        groups = self.by_core(copies)
+        slots: dict[int, tuple[AddrAttr, AddrAttr]] = {}
+        scatters: list[Operation] = []
+        for group in groups:
+            core, count = group[0].core, len(group)
+            lead = first + group[0].index
+            block.add_op(self.gather(core, lead, coeffs, count))
+            out_base = count * self.k
+            for pos, c in enumerate(group):
+                slots[c.index] = (AddrAttr.l1(core, pos * self.k),
+                                  AddrAttr.l1(core, out_base + pos * self.n))
+            scatters.append(MovOp.create(properties={
+                "src": AddrAttr.l1(core, out_base),
+                "dst": self.y.at(lead * self.n, [c * self.n for c in coeffs]),
+                "len": IntAttr(count * self.n), "layer": StringAttr(self.op.layer_name)}))
+        for wave in self.waves(copies):
+            emit_parallel(block, [self.read(c, *slots[c.index]) for c in wave])
+        block.add_ops(scatters)
+        if self.fused is not None:
+            block.add_op(self.fused_dcom(first, coeffs, len(copies)))
+
+    def waves(self, copies: list[Copy]) -> list[list[Copy]]:
+        """Copies per activation wave; staggering beyond the copies splits row tiles."""
+        stagger = min(self.op.placement.stagger.data, len(copies))
+        return [[copies[i] for i in range(a, b)] for a, b in split_even(len(copies), stagger)]
+
+    @property
+    def tile_waves(self) -> int:
+        d = len(self.copies)
+        return max(1, -(-self.op.placement.stagger.data // d))
+
+    # ---- pieces -------------------------------------------------------------------
+    def gather(self, core: int, first: int, coeffs: list[int], count: int) -> Operation:
+        op = self.op
+        if self.is_conv:
+            p = op.conv_params()
+            _, c_in, h, w = self.x.shape
+            c0, c1 = op.range_of("in", c_in)
+            params = {"in_shape": [h, w, c_in], "kernel_shape": p["kernel_shape"],
+                      "strides": p["strides"], "pads": p["pads"],
+                      "dilations": p["dilations"], "channels": [c0, c1],
+                      "groups": p["group"]}
+            return Im2colOp.create(properties={
+                "src": self.x.at(), "dst": AddrAttr.l1(core, 0),
+                "params": ParamsAttr.of(params), "first": IndexAttr.get(first, coeffs),
+                "count": IntAttr(count), "layer": StringAttr(op.layer_name)})
+        k_full = self.x.shape[-1]
+        k0, k1 = op.range_of("in", k_full)
+        return MovOp.create(properties={
+            "src": self.x.at(first * k_full + k0, [c * k_full for c in coeffs]),
+            "dst": AddrAttr.l1(core, 0), "len": IntAttr(count * (k1 - k0)),
+            "sizes": ArrayAttr([IntAttr(count), IntAttr(k1 - k0)]),
+            "src_strides": ArrayAttr([IntAttr(k_full), IntAttr(1)]),
+            "dst_strides": ArrayAttr([IntAttr(k1 - k0), IntAttr(1)]),
+            "layer": StringAttr(op.layer_name)})
+
+    def read(self, c: Copy, src: AddrAttr, dst: AddrAttr) -> Operation:
+        return ReadXbOp.create(properties={
+            "xb": IntAttr(c.xb), "len": IntAttr(self.op.vxb.xbars.data), "src": src,
+            "dst": dst, "waves": IntAttr(self.tile_waves),
+            "layer": StringAttr(self.op.layer_name)})
+
+    def fused_dcom(self, first: int, coeffs: list[int], count: int) -> Operation:
+        fused = self.fused
+        assert fused is not None
+        n = count * self.n
+        strides = [c * self.n for c in coeffs]
+        srcs = [self.y.at(first * self.n, strides) if i == fused.operand else a
+                for i, a in enumerate(fused.srcs)]
+        params = dict(fused.attrs)
+        params.update(in_shapes=[[n]], out_shapes=[[n]], in_layouts=["rowmajor"],
+                      out_layouts=["rowmajor"])
+        return DcomOp.create(properties={
+            "kind": StringAttr(fused.kind), "srcs": ArrayAttr(srcs),
+            "dsts": ArrayAttr([fused.out.at(first * self.n, strides)]),
+            "params": ParamsAttr.of(params), "layer": StringAttr(fused.layer)})
+
+
+def lower_xbm(fb: FlowBuilder, op: XbarOp, seg: Segment, fused: Fused | None) -> None:
+    XbmLowering(fb, op, seg, fused).lower()
