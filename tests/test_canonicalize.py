@@ -70,6 +70,17 @@ def test_canonicalized_matches_onnxruntime(name: str) -> None:
     assert_close(got, want)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("opset", [9, 21])
+def test_vit_canonicalized_matches_onnxruntime(opset: int) -> None:
+    """LayerNorm (decomposed below opset 17), Gelu/Erf, attention Softmax and MatMul."""
+    path = model_zoo.zoo_path("vit_b16", "random", opset=opset)
+    module = run_pass("onnx-canonicalize", import_onnx(path))
+    x = random_input([1, 3, 224, 224])
+    (want,) = ort_run(path, {"input": x})
+    assert_close(run_reference(module, {"input": x})[0], want)
+
+
 def test_random_weights_stay_blobs() -> None:
     module = run_pass("onnx-canonicalize", import_onnx(model_zoo.zoo_path("resnet18", "random")))
     convs = [op for op in module.walk() if isinstance(op, onnx_d.ConvOp)]
@@ -172,7 +183,8 @@ TRAINING_DROPOUT = """
 func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
   %none = "onnx.NoValue"() : () -> none
   %t = "onnx.Constant"() <{name = "t", value = dense<true> : tensor<i1>}> : () -> tensor<i1>
-  %y = "onnx.Dropout"(%x, %none, %t) <{name = "d"}> : (tensor<2xf32>, none, tensor<i1>) -> tensor<2xf32>
+  %y = "onnx.Dropout"(%x, %none, %t) <{name = "d"}>
+      : (tensor<2xf32>, none, tensor<i1>) -> tensor<2xf32>
   func.return %y : tensor<2xf32>
 }
 """
@@ -225,7 +237,8 @@ def test_float_activations_are_not_folded() -> None:
     """Only shape arithmetic and weight reshuffles fold; float math on constants stays."""
     c = helper.make_node
     model = make_model([c("Add", ["a", "b"], ["s"]), c("Add", ["x", "s"], ["y"]),
-                        c("Transpose", ["w"], ["wt"], perm=[1, 0]), c("MatMul", ["y", "wt"], ["z"])],
+                        c("Transpose", ["w"], ["wt"], perm=[1, 0]),
+                        c("MatMul", ["y", "wt"], ["z"])],
                        [vi("x", [2, 3])], [vi("z", [2, 4])],
                        [init("a", np.ones(3, np.float32)), init("b", np.ones(3, np.float32)),
                         init("w", random_input([4, 3]))])
@@ -240,7 +253,8 @@ def test_integer_division_by_zero_is_left_alone() -> None:
     c = helper.make_node
     model = make_model([c("Div", ["a", "b"], ["q"]), c("Add", ["x", "q"], ["y"])],
                        [vi("x", [2], TensorProto.INT64)], [vi("y", [2], TensorProto.INT64)],
-                       [init("a", np.array([4, 2], np.int64)), init("b", np.array([0, 1], np.int64))])
+                       [init("a", np.array([4, 2], np.int64)),
+                        init("b", np.array([0, 1], np.int64))])
     module = run_pass("onnx-fold-constants", import_onnx(model))
     assert "onnx.Div" in op_names(module)
 

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 import numpy as np
 from xdsl.dialects.builtin import (
     I64,
-    AnyFloat,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     Float16Type,
@@ -45,8 +44,8 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Dialect, SSAValue
 from xdsl.irdl import (
-    Operand,
     IRDLOperation,
+    Operand,
     irdl_op_definition,
     operand_def,
     opt_prop_def,
@@ -1028,24 +1027,20 @@ class ConstantOfShapeOp(OnnxOp):
     name = "onnx.ConstantOfShape"
     input = operand_def(TensorType)
     output = result_def(TensorType)
-    value = opt_prop_def(ConstantAttr)
+    value = opt_prop_def(ConstantAttr, DenseIntOrFPElementsAttr.from_list(TensorType(f32, [1]),
+                                                                          [0.0]))
 
     def verify_shapes(self) -> None:
         from cim_mlir.weights import tensor_type_of
 
         self.expect_int(self.input, "input", rank=1)
-        elt = f32 if self.value is None else tensor_type_of(self.value).element_type
+        elt = tensor_type_of(self.value).element_type
         assert isinstance(self.output.type, TensorType)
         if self.output.type.element_type != elt:
             self.error(f"result element type should be {elt}, got {self.output.type}")
         shape = control_value(self.input)
         if shape is not None:
             self.expect_shape(self.output, [int(d) for d in shape])
-
-    def onnx_attributes(self) -> dict[str, Any]:
-        attrs = super().onnx_attributes()
-        attrs.setdefault("value", np.zeros(1, np.float32))
-        return attrs
 
 
 TENSOR_TYPES_BY_ONNX: dict[int, Attribute] = {

@@ -47,8 +47,8 @@ from cim_mlir.dialects.onnx import (
     OnnxOp,
     ShapeOp,
     attr_from_value,
-    control_value,
     constant_value,
+    control_value,
     shape_of,
 )
 from cim_mlir.weights import numpy_dtype, to_attr
@@ -81,7 +81,7 @@ class ValueTypes(Protocol):
 
 
 def sanitize(name: str) -> str | None:
-    """An SSA name hint from an ONNX name (``/layer1/conv/Conv_output_0`` -> ``layer1_conv_...``)."""
+    """An SSA name hint from an ONNX name (``/layer1/Conv_output_0`` -> ``layer1_Conv_output``)."""
     hint = re.sub(r"[^A-Za-z0-9_$.-]", "_", name).lstrip("_.$-")
     if not hint:
         return None
