@@ -56,6 +56,7 @@ from xdsl.irdl import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from cim_mlir import kernels  # shape formulas shared with the numpy kernels
 from cim_mlir.dialects.cim import BlobAttr, SplatAttr
 
 # --------------------------------------------------------------------------------------
@@ -225,23 +226,22 @@ class OnnxOp(IRDLOperation):
         if shape_of(value) != tuple(shape):
             self.error(f"{what} shape should be {_fmt(shape)}, got {_fmt(shape_of(value))}")
 
-    def expect_float(self, *values: SSAValue) -> None:
-        """All (present) values are tensors of one float element type."""
+    def expect_same_type(self, *values: SSAValue) -> Attribute | None:
+        """All (present) tensors share one element type; returns it."""
         elts = {v.type.element_type for v in values if isinstance(v.type, TensorType)}
         if len(elts) > 1:
             self.error(f"operands and results must share one element type, got "
                        f"{', '.join(sorted(str(e) for e in elts))}")
-        if elts and not isinstance(next(iter(elts)), FLOAT_TYPES):
-            self.error(f"expected a float element type, got {next(iter(elts))}")
+        return next(iter(elts), None)
 
-    def expect_same_type(self, *values: SSAValue) -> None:
-        elts = {v.type.element_type for v in values if isinstance(v.type, TensorType)}
-        if len(elts) > 1:
-            self.error(f"operands and results must share one element type, got "
-                       f"{', '.join(sorted(str(e) for e in elts))}")
+    def expect_float(self, *values: SSAValue) -> None:
+        """All (present) tensors share one float element type."""
+        elt = self.expect_same_type(*values)
+        if elt is not None and not isinstance(elt, FLOAT_TYPES):
+            self.error(f"expected a float element type, got {elt}")
 
     def expect_int(self, value: SSAValue, what: str, *, rank: int | None = None) -> None:
-        """An integer (i64 unless said otherwise) control tensor, e.g. axes or pads."""
+        """An i64 or i32 control tensor (axes, pads, indices, ...), unless absent."""
         if is_none(value):
             return
         assert isinstance(value.type, TensorType)
@@ -295,13 +295,6 @@ def broadcast_shapes(op: OnnxOp, *shapes: Sequence[int]) -> tuple[int, ...]:
     except ValueError:
         op.error(f"operand shapes {', '.join(_fmt(s) for s in shapes)} are not "
                  "broadcastable")
-
-
-def _kernels():
-    """Shape formulas shared with the numpy kernels (one definition of each)."""
-    from cim_mlir import kernels
-
-    return kernels
 
 
 # --------------------------------------------------------------------------------------
@@ -523,7 +516,7 @@ class WindowOp(OnnxOp):
         try:
             spatial = formula(shape_of(self.X)[2:], kernel, strides=strides,
                               dilations=dilations, pads=pads, **kwargs)
-        except _kernels().KernelError as e:
+        except kernels.KernelError as e:
             self.error(str(e))
         if min(spatial) < 1:
             self.error(f"the window does not fit the input: output {_fmt(spatial)}")
@@ -558,7 +551,7 @@ class ConvOp(WindowOp):
                        f"{w[1] * group}")
         if not is_none(self.B):
             self.expect_shape(self.B, (w[0],), "B")
-        spatial = self.output_spatial(_kernels().conv_output_shape)
+        spatial = self.output_spatial(kernels.conv_output_shape)
         self.expect_shape(self.Y, (x[0], w[0], *spatial))
 
 
@@ -570,7 +563,7 @@ class PoolOp(WindowOp):
     def verify_shapes(self) -> None:
         self.expect_float(self.X, self.Y)
         x = shape_of(self.X)
-        spatial = self.output_spatial(_kernels().pool_output_shape,
+        spatial = self.output_spatial(kernels.pool_output_shape,
                                       ceil_mode=bool(self.onnx_attributes()["ceil_mode"]))
         self.expect_shape(self.Y, (*x[:2], *spatial))
 
