@@ -156,36 +156,38 @@ def _fold(op: OnnxOp) -> list[Attribute] | None:
         return None
 
 
+def _is_splat(value: SSAValue) -> bool:
+    return isinstance(value.owner, ConstantOp) and isinstance(value.owner.value, SplatAttr)
+
+
 def _evaluate(op: OnnxOp) -> list[Attribute] | None:
+    """Fold ``op`` (one result) with the kernels, keeping splats as scalars."""
     from cim_mlir.kernels import evaluate
 
-    types = [r.type for r in op.results]
-    assert all(isinstance(t, TensorType) for t in types)
+    result = op.results[0].type
+    assert len(op.results) == 1 and isinstance(result, TensorType)
     if isinstance(op, ShapeOp):
         return [to_attr(np.array(op.dims(), np.int64))]
     if isinstance(op, ConstantOfShapeOp):
-        value = op.onnx_attributes()["value"].reshape(())
-        return [constant_attr(value, types[0])]
-    operands = [None if is_none(v) else _compact(v) for v in op.operands]
-    if any(a is None and not is_none(v) for a, v in zip(operands, op.operands)):
-        return None
-    assert operands[0] is not None
-    if isinstance(op, _SHAPE_ONLY) and operands[0].ndim == 0 and \
-            op.operands[0].type != TensorType(types[0].element_type, []):  # type: ignore[union-attr]
-        return [constant_attr(operands[0], types[0])]  # type: ignore[arg-type]
-    if all(a is None or a.ndim == 0 for a in operands) and not isinstance(op, _SHAPE_ONLY):
-        # Elementwise on splats (Cast, arithmetic, Concat of one value): one scalar.
-        scalars = [a for a in operands if a is not None]
-        if isinstance(op, ConcatOp):
-            if len({a.item() for a in scalars}) == 1:
-                return [constant_attr(scalars[0], types[0])]  # type: ignore[arg-type]
-        else:
-            (value,) = evaluate(op.onnx_op_type, operands, op.onnx_attributes())
-            return [constant_attr(np.asarray(value), types[0])]  # type: ignore[arg-type]
-    full = [None if a is None else np.broadcast_to(a, v.type.get_shape())  # type: ignore
-            if a.ndim == 0 else a for a, v in zip(operands, op.operands)]
-    results = evaluate(op.onnx_op_type, full, op.onnx_attributes())
-    return [to_attr(np.asarray(r)) for r in results]
+        return [constant_attr(op.onnx_attributes()["value"].reshape(()), result)]
+    values = [None if is_none(v) else _compact(v) for v in op.operands]
+    if any(a is None and not is_none(v) for a, v in zip(values, op.operands)):
+        return None  # an operand is not constant
+    attrs = op.onnx_attributes()
+    if isinstance(op, _SHAPE_ONLY):
+        if _is_splat(op.operands[0]):  # moving equal elements around
+            return [constant_attr(values[0], result)]  # type: ignore[arg-type]
+    elif all(a is None or a.ndim == 0 for a in values):
+        # Cast or arithmetic on splats/scalars, Concat of splats: compute one scalar.
+        if not isinstance(op, ConcatOp):
+            (value,) = evaluate(op.onnx_op_type, values, attrs)
+            return [constant_attr(np.asarray(value), result)]
+        if len({a.item() for a in values if a is not None}) == 1:
+            return [constant_attr(values[0], result)]  # type: ignore[arg-type]
+    full = [a if a is None or not _is_splat(v) else np.broadcast_to(a, v.type.get_shape())
+            for a, v in zip(values, op.operands)]  # type: ignore[union-attr]
+    (value,) = evaluate(op.onnx_op_type, full, attrs)
+    return [to_attr(np.asarray(value))]
 
 
 def fold_constants(module: ModuleOp) -> bool:
