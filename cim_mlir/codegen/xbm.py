@@ -124,11 +124,16 @@ class XbmLowering:
                 "src": AddrAttr.l1(core, out_base),
                 "dst": self.y.at(lead * self.n, [c * self.n for c in coeffs]),
                 "len": IntAttr(count * self.n), "layer": StringAttr(self.op.layer_name)}))
-        for wave in self.waves(copies):
-            emit_parallel(block, [self.read(c, *slots[c.index]) for c in wave])
+        self.emit_reads(block, copies, slots)
         block.add_ops(scatters)
         if self.fused is not None:
             block.add_op(self.fused_dcom(first, coeffs, len(copies)))
+
+    def emit_reads(self, block: Block, copies: list[Copy],
+                   slots: dict[int, tuple[AddrAttr, AddrAttr]]) -> None:
+        """The MVMs of one segment: one read_xb per copy, in activation waves."""
+        for wave in self.waves(copies):
+            emit_parallel(block, [self.read(c, *slots[c.index]) for c in wave])
 
     def waves(self, copies: list[Copy]) -> list[list[Copy]]:
         """Copies per activation wave; staggering beyond the copies splits row tiles."""

@@ -5,10 +5,12 @@ from cim_mlir.cost.mapping import (
     Binding,
     Footprint,
     MappingError,
+    TileBlock,
     WeightMatrix,
     footprint,
     unroll_conv,
     unroll_matmul,
+    vxb_tiles,
 )
 from cim_mlir.cost.model import (
     LayerTime,
@@ -31,7 +33,8 @@ from cim_mlir.cost.model import (
 
 __all__ = [
     "DEFAULT_BINDING", "Binding", "Footprint", "LayerTime", "LayerWork", "MappingError",
-    "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "layer_time_curve", "layer_total_curve", "mvm_cycles",
+    "TileBlock", "WeightMatrix", "alu_cycles", "dcom_cycles", "footprint", "layer_time", "layer_time_curve", "layer_total_curve", "mvm_cycles",
     "peak_active", "pipelined_latency", "row_steps", "sequential_latency", "shift_add_ops",
-    "transfer_cycles", "unroll_conv", "unroll_matmul", "write_cycles", "xb_read_cycles",
+    "transfer_cycles", "unroll_conv", "unroll_matmul", "vxb_tiles", "write_cycles",
+    "xb_read_cycles",
 ]

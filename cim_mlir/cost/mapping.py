@@ -112,9 +112,19 @@ class Footprint:
         return self.row_tiles * self.bit_xbars
 
 
-def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING) -> Footprint:
-    """Tile one copy of ``matrix`` onto the arch's crossbars."""
+def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING,
+              height: int | None = None) -> Footprint:
+    """Tile one copy of ``matrix`` onto the arch's crossbars.
+
+    ``height`` caps the rows used per crossbar (default: all of them); the
+    VVM-grained remapping uses shorter tiles so that every row group of an
+    output sits on its own crossbar.
+    """
     xb_rows, xb_cols = arch.xb_rows, arch.xb_cols
+    if height is not None:
+        if not 1 <= height <= xb_rows:
+            raise MappingError(f"tile height {height} must be in [1, {xb_rows}]")
+        xb_rows = height
     cells = math.ceil(matrix.bits / arch.crossbar.precision)
     col_cells = cells if binding.bits == "XBC" else 1
     bit_xbars = 1 if binding.bits == "XBC" else cells
@@ -137,12 +147,62 @@ def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDI
         bit_xbars=bit_xbars,
         groups_per_xbar=per_xbar,
         group_tiles=group_tiles,
-        tile_rows=min(matrix.rows, xb_rows) * (per_xbar if per_xbar > 1 else 1),
-        tile_cols=min(matrix.cols, weight_cols) * (per_xbar if per_xbar > 1 else 1),
+        tile_rows=min(matrix.rows, xb_rows) * per_xbar,
+        tile_cols=min(matrix.cols, weight_cols) * per_xbar,
         cells_per_weight=cells,
         xbars=xbars,
         cores=math.ceil(xbars / arch.xbars_per_core),
     )
+
+
+@dataclass(frozen=True)
+class TileBlock:
+    """What one crossbar of a VXB copy holds."""
+
+    offset: int
+    """Crossbar index within the copy."""
+    groups: tuple[int, int]
+    rows: tuple[int, int]
+    """Rows of each group's matrix (per-group row index)."""
+    cols: tuple[int, int]
+    """Columns of each group's matrix."""
+    bits: tuple[int, int]
+    """Cell slices [first, end) held (all of them unless B->XB)."""
+    in_offset: int
+    """Where its first row sits in the copy's input vector (group-major)."""
+    out_offset: int
+    """Where its first column sits in the copy's output vector (group-major)."""
+
+    @property
+    def height(self) -> int:
+        return (self.groups[1] - self.groups[0]) * (self.rows[1] - self.rows[0])
+
+    @property
+    def width(self) -> int:
+        return (self.groups[1] - self.groups[0]) * (self.cols[1] - self.cols[0])
+
+
+def vxb_tiles(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING,
+              height: int | None = None) -> list[TileBlock]:
+    """The crossbars of one copy in VXB order: group tile, row tile, column tile,
+    bit slice.  The one tiling rule the code generator, the interpreter and the
+    simulator share."""
+    fp = footprint(matrix, arch, binding, height)
+    rows_per = height or arch.xb_rows
+    cols_per = fp.tile_cols // fp.groups_per_xbar
+    gpx = fp.groups_per_xbar
+    tiles: list[TileBlock] = []
+    for gt in range(fp.group_tiles):
+        g0, g1 = gt * gpx, min(matrix.groups, (gt + 1) * gpx)
+        for rt in range(fp.row_tiles):
+            r0, r1 = rt * rows_per, min(matrix.rows, (rt + 1) * rows_per)
+            for ct in range(fp.col_tiles):
+                c0, c1 = ct * cols_per, min(matrix.cols, (ct + 1) * cols_per)
+                for b in range(fp.bit_xbars):
+                    bits = (b, b + 1) if fp.bit_xbars > 1 else (0, fp.cells_per_weight)
+                    tiles.append(TileBlock(len(tiles), (g0, g1), (r0, r1), (c0, c1), bits,
+                                           g0 * matrix.rows + r0, g0 * matrix.cols + c0))
+    return tiles
 
 
 # ---- weight layouts ---------------------------------------------------------------

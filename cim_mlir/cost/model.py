@@ -184,22 +184,27 @@ def pipelined_latency(
     preds: Mapping[str, Sequence[str]],
     lead: Mapping[tuple[str, str], float],
     tail: Mapping[str, float] | None = None,
+    delay: Mapping[str, float] | None = None,
 ) -> tuple[float, dict[str, float]]:
     """Inter-operator pipeline over a DAG (CIM-MLC §3.3.2, Fig. 9a).
 
     A consumer starts once its producer has emitted the fraction ``lead[p, c]``
-    of its output (the rows its first window needs) and cannot finish before
-    the producer finishes plus ``tail[c]`` (its own last row).  Returns the
-    finish time and each layer's start time.
+    of its output (the rows its first window needs) plus the producer's
+    ``delay`` (the latency of one of its MVMs: an output exists only once its
+    partial sums are accumulated) and cannot finish before the producer
+    finishes plus ``tail[c]`` (its own last row).  Returns the finish time and
+    each layer's start time.
     """
     start: dict[str, float] = {}
     finish: dict[str, float] = {}
     tail = tail or {}
+    delay = delay or {}
     for name in order:
         s, f_floor = 0.0, 0.0
         for p in preds.get(name, ()):
-            s = max(s, start[p] + times[p] * lead.get((p, name), 1.0))
-            f_floor = max(f_floor, finish[p] + tail.get(name, 0.0))
+            d = delay.get(p, 0.0)
+            s = max(s, start[p] + times[p] * lead.get((p, name), 1.0) + d)
+            f_floor = max(f_floor, finish[p] + tail.get(name, 0.0) + d)
         start[name] = s
         finish[name] = max(s + times[name], f_floor)
     return (max(finish.values()) if finish else 0.0), start

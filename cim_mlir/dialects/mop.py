@@ -557,9 +557,28 @@ class WriteXbOp(WriteOp):
         return [("crossbar", x) for x in range(self.xb.data, self.xb.data + self.len.data)]
 
 
+def _check_rows(op: MopOp, xb: int, count: int, row: int, length: int, height: int,
+                arch: Arch) -> None:
+    _positive(op, len=length, count=count)
+    if xb < 0 or xb + count > arch.num_xbars:
+        op._fail(f"crossbars [{xb}, {xb + count}) exceed the chip's {arch.num_xbars}")
+    top = height if height else arch.xb_rows
+    if top > arch.xb_rows:
+        op._fail(f"tiles of {top} rows exceed the crossbar's {arch.xb_rows} rows")
+    if row < 0 or row + length > arch.xb_rows:
+        op._fail(f"rows [{row}, {row + length}) exceed the crossbar's {arch.xb_rows}")
+
+
 @irdl_op_definition
 class WriteRowOp(WriteOp):
-    """``cim.write_row(row_addr, value)``: program rows of one crossbar (WLM)."""
+    """``cim.write_row(row_addr, value)``: program rows of crossbars (WLM).
+
+    ``count`` = 1: rows [row, row + len) of crossbar ``xb`` hold the block,
+    from cell column ``col``.  ``count`` > 1 writes a whole copy at once: the
+    block is tiled with ``height`` rows per crossbar over crossbars
+    [xb, xb + count) in VXB order (cim_mlir.cost.mapping.vxb_tiles), each tile
+    in rows [0, its height); ``len`` is the tallest tile's height.
+    """
 
     name = "cim.mop.write_row"
     MODE: ClassVar[ComputingMode | None] = ComputingMode.WLM
@@ -568,15 +587,18 @@ class WriteRowOp(WriteOp):
     row = prop_def(IntAttr)
     len = prop_def(IntAttr)
     col = prop_def(IntAttr, default_value=IntAttr(0))
-    """First crossbar column (cells) of the block."""
+    """First crossbar column (cells) of the block (count = 1)."""
+    count = prop_def(IntAttr, default_value=IntAttr(1))
+    height = prop_def(IntAttr, default_value=IntAttr(0))
+    """Rows per crossbar tile when count > 1 (0: the crossbar's rows)."""
 
     def verify_arch(self, arch: Arch) -> None:
-        _positive(self, len=self.len.data)
-        if not 0 <= self.xb.data < arch.num_xbars:
-            self._fail(f"crossbar {self.xb.data} does not exist ({arch.num_xbars})")
-        if self.row.data < 0 or self.row.data + self.len.data > arch.xb_rows:
-            self._fail(f"rows [{self.row.data}, {self.row.data + self.len.data}) exceed the "
-                       f"crossbar's {arch.xb_rows}")
+        _check_rows(self, self.xb.data, self.count.data, self.row.data, self.len.data,
+                    self.height.data, arch)
+        if self.count.data > 1:
+            if self.row.data != 0:
+                self._fail("a tiled write (count > 1) starts at row 0")
+            return
         g, r, c = self.matrix.block_dims
         if r * g != self.len.data:
             self._fail(f"writes {self.len.data} rows but its block has {r * g}")
@@ -586,7 +608,7 @@ class WriteRowOp(WriteOp):
                        f"crossbar's {arch.xb_cols}")
 
     def hardware_units(self) -> list[tuple[str, int]]:
-        return [("crossbar", self.xb.data)]
+        return [("crossbar", x) for x in range(self.xb.data, self.xb.data + self.count.data)]
 
 
 # ---- CIM reads --------------------------------------------------------------------------
@@ -660,7 +682,16 @@ class ReadXbOp(XbReadOp):
 
 @irdl_op_definition
 class ReadRowOp(XbReadOp):
-    """``cim.read_row(row_addr, len)``: activate ``len`` rows of one crossbar (MOP_WLM)."""
+    """``cim.read_row(row_addr, len)``: activate rows of crossbars (MOP_WLM).
+
+    ``count`` = 1: rows [row, row + len) of crossbar ``xb`` multiply the input
+    at ``src``; the partial sums of the crossbar's weight columns go to
+    ``dst``.  ``count`` > 1 is one activation step of a whole tiled copy
+    (see write_row): on every crossbar of [xb, xb + count), rows
+    [row, row + len) of its tile multiply the matching slice of the copy's
+    input vector at ``src``, and the partial sums of tiles sharing output
+    columns add up at ``dst`` (+ the tile's output offset).
+    """
 
     name = "cim.mop.read_row"
     MODE: ClassVar[ComputingMode | None] = ComputingMode.WLM
@@ -668,20 +699,18 @@ class ReadRowOp(XbReadOp):
     xb = prop_def(IntAttr)
     row = prop_def(IntAttr)
     len = prop_def(IntAttr)
+    count = prop_def(IntAttr, default_value=IntAttr(1))
+    height = prop_def(IntAttr, default_value=IntAttr(0))
 
     def verify_arch(self, arch: Arch) -> None:
-        _positive(self, len=self.len.data)
-        if not 0 <= self.xb.data < arch.num_xbars:
-            self._fail(f"crossbar {self.xb.data} does not exist ({arch.num_xbars})")
-        if self.row.data < 0 or self.row.data + self.len.data > arch.xb_rows:
-            self._fail(f"rows [{self.row.data}, {self.row.data + self.len.data}) exceed the "
-                       f"crossbar's {arch.xb_rows}")
+        _check_rows(self, self.xb.data, self.count.data, self.row.data, self.len.data,
+                    self.height.data, arch)
         if self.len.data > arch.crossbar.parallel_row:
             self._fail(f"activates {self.len.data} rows, more than parallel_row = "
                        f"{arch.crossbar.parallel_row}")
 
     def hardware_units(self) -> list[tuple[str, int]]:
-        return [("crossbar", self.xb.data)]
+        return [("crossbar", x) for x in range(self.xb.data, self.xb.data + self.count.data)]
 
 
 # ---- DMOV and DCOM ---------------------------------------------------------------------

@@ -76,6 +76,14 @@ class XbarOp(CimCoreOp):
     placement = prop_def(PlacementAttr)
     windows = prop_def(IntAttr)
 
+    def copy_xbars(self) -> int:
+        """Crossbars one copy occupies."""
+        return self.vxb.xbars.data
+
+    def tile_height(self) -> int | None:
+        """Rows per crossbar tile if fewer than a crossbar has (cim.row remapping)."""
+        return None
+
     def binding_value(self) -> Binding:
         return Binding.parse(self.binding.data)
 
@@ -90,13 +98,13 @@ class XbarOp(CimCoreOp):
             raise VerifyException(
                 f"'{self.name}' {self.layer_name}: placement lists {len(starts)} copies "
                 f"but dup is {p.dup.data}")
-        top = p.dup.data * self.vxb.row_tiles.data
+        top = max(p.dup.data * self.vxb.row_tiles.data, 1)
         if not 1 <= p.stagger.data <= top:
             raise VerifyException(f"'{self.name}' {self.layer_name}: stagger "
                                   f"{p.stagger.data} must be in [1, dup x row tiles = {top}]")
         if self.windows.data < 1:
             raise VerifyException(f"'{self.name}' {self.layer_name}: windows must be >= 1")
-        size = self.vxb.xbars.data
+        size = self.copy_xbars()
         spans = sorted((s, s + size) for s in starts)
         for (a0, a1), (b0, _) in zip(spans, spans[1:]):
             if b0 < a1:
@@ -107,7 +115,7 @@ class XbarOp(CimCoreOp):
         if arch is None:
             return
         try:
-            fp = footprint(self.matrix.matrix(), arch, binding)
+            fp = footprint(self.matrix.matrix(), arch, binding, self.tile_height())
         except MappingError as e:
             raise VerifyException(f"'{self.name}' {self.layer_name}: {e}") from None
         if VxbAttr.of(fp) != self.vxb:

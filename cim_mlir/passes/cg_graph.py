@@ -211,25 +211,33 @@ class SegmentEstimate:
     active: dict[str, float]
 
 
-def level_time(layer: CgLayer, arch: Arch) -> tuple[float, float]:
-    """(cycles, simultaneously active crossbars) of a layer at its current level.
+def level_time(layer: CgLayer, arch: Arch) -> tuple[float, float, float]:
+    """(cycles, simultaneously active crossbars, MVM latency) of a layer now.
 
     cim.core ops: CG copies, default binding; cim.xbar ops: their VXB copies
-    D', binding and activation waves; cim.row ops add their row mapping.
+    D', binding and activation waves; cim.row ops: their row-group mapping
+    (a remapped MVM takes one activation step per input slice).
     """
-    from cim_mlir.cost import layer_time
+    from cim_mlir.cost import layer_time, mvm_cycles, xb_read_cycles
+    from cim_mlir.dialects.row import RowOp
     from cim_mlir.dialects.xbar import XbarOp
 
     op = layer.op
     if isinstance(op, XbarOp):
         p = op.placement
-        mvm = getattr(op, "mvm_cycles_override", lambda a: None)(arch)
-        t = layer_time(layer.work, p.dup.data, arch, op.binding_value(), mvm=mvm,
+        binding = op.binding_value()
+        if isinstance(op, RowOp):
+            mvm = arch.input_slices * op.row_steps() * arch.cost.xb_read_cycles
+        else:
+            mvm = mvm_cycles(footprint(layer.work.matrix, arch, binding), arch)
+        # A copy's crossbars hold its tiles at the op's tile height.
+        t = layer_time(layer.work, p.dup.data, arch, binding, mvm=mvm,
                        waves=p.stagger.data).total
-        active = p.dup.data * op.vxb.xbars.data / p.stagger.data
-        return t, active
+        active = p.dup.data * op.copy_xbars() / p.stagger.data
+        return t, active, mvm
     dup = op.sched.dup.data
-    return layer_time(layer.work, dup, arch).total, dup * layer.fp.xbars
+    return (layer_time(layer.work, dup, arch).total, dup * layer.fp.xbars,
+            xb_read_cycles(layer.fp.tile_rows, arch))
 
 
 def evaluate_segment(layers: list[CgLayer], arch: Arch,
@@ -237,8 +245,9 @@ def evaluate_segment(layers: list[CgLayer], arch: Arch,
     """Latency and peak active crossbars of a segment (pipelined if its ops say so)."""
     times: dict[str, float] = {}
     active: dict[str, float] = {}
+    delay: dict[str, float] = {}
     for layer in layers:
-        times[layer.name], active[layer.name] = level_time(layer, arch)
+        times[layer.name], active[layer.name], delay[layer.name] = level_time(layer, arch)
     if pipelined is None:
         pipelined = any(l.op.sched.stage.data > 0 for l in layers)
     names = {l.name for l in layers}
@@ -246,7 +255,8 @@ def evaluate_segment(layers: list[CgLayer], arch: Arch,
         preds = {l.name: [p for p in l.preds if p in names] for l in layers}
         lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
         tail = {l.name: times[l.name] / max(1, l.work.out_rows) for l in layers}
-        latency, starts = pipelined_latency([l.name for l in layers], times, preds, lead, tail)
+        latency, starts = pipelined_latency([l.name for l in layers], times, preds, lead, tail,
+                                            delay)
     else:
         starts, t = {}, 0.0
         for l in layers:

@@ -18,6 +18,7 @@ from xdsl.rewriter import Rewriter
 
 from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.codegen.cm import lower_cm
+from cim_mlir.codegen.wlm import lower_wlm
 from cim_mlir.codegen.xbm import lower_xbm
 from cim_mlir.codegen.flow import FlowBuilder
 from cim_mlir.diagnostics import PassError
@@ -38,7 +39,8 @@ def schedule_table(module: ModuleOp, arch: Arch) -> dict:
     return table
 
 
-LOWERINGS = {ComputingMode.CM: lower_cm, ComputingMode.XBM: lower_xbm}
+LOWERINGS = {ComputingMode.CM: lower_cm, ComputingMode.XBM: lower_xbm,
+             ComputingMode.WLM: lower_wlm}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ PASSES: dict[str, tuple[str, str]] = {
                                  "ConvertCimCoreToXbarPass"),
     "mvm-dup": ("cim_mlir.passes.mvm_dup", "MvmDupPass"),
     "mvm-pipeline": ("cim_mlir.passes.mvm_pipeline", "MvmPipelinePass"),
+    # WLM level (cim.row)
+    "convert-cim-xbar-to-row": ("cim_mlir.passes.convert_cim_xbar_to_row",
+                                "ConvertCimXbarToRowPass"),
+    "vvm-remap": ("cim_mlir.passes.vvm_remap", "VvmRemapPass"),
     # the whole flow
     "cim-mlc": ("cim_mlir.passes.cim_mlc", "CimMlcPass"),
     # to the meta-operator flow

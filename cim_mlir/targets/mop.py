@@ -23,6 +23,8 @@ from xdsl.dialects.builtin import ModuleOp, UnitAttr
 from xdsl.ir import Attribute, Operation
 from xdsl.utils.target import Target
 
+from cim_mlir.arch import Arch
+from cim_mlir.cost import TileBlock, WeightMatrix, vxb_tiles
 from cim_mlir.dialects.cim import BlobAttr, SplatAttr, get_arch
 from cim_mlir.dialects.mop import (
     AddrAttr,
@@ -72,10 +74,25 @@ def constant(attr: Attribute) -> str:
     return "const"
 
 
+EXPAND = 16
+"""Tiled row ops over at most this many crossbars print one line per crossbar."""
+
+
+def row_tiles(write: WriteRowOp, arch: Arch | None) -> list[TileBlock] | None:
+    """The per-crossbar tiles of a tiled write_row (None if it cannot be expanded)."""
+    if arch is None or write.count.data == 1:
+        return None
+    g0, g1, r0, r1, c0, c1 = write.matrix.get("block")
+    matrix = WeightMatrix(r1 - r0, c1 - c0, g1 - g0, arch.data.weight_bits)
+    return vxb_tiles(matrix, arch, height=write.height.data or None)
+
+
 class FlowPrinter:
-    def __init__(self, out: IO[str]):
+    def __init__(self, out: IO[str], arch: Arch | None = None):
         self.out = out
         self.depth = 0
+        self.arch = arch
+        self.writes: dict[int, WriteRowOp] = {}
 
     def line(self, text: str) -> None:
         self.out.write("  " * self.depth + text + "\n")
@@ -94,6 +111,7 @@ class FlowPrinter:
             self.segment(seg)
 
     def segment(self, seg: SegmentOp) -> None:
+        self.writes = {op.xb.data: op for op in seg.init.walk() if isinstance(op, WriteRowOp)}
         self.line(f"Segment {seg.index.data}:")
         self.depth += 1
         if seg.init.block.ops:
@@ -120,8 +138,42 @@ class FlowPrinter:
             self.line(f"for i{loop_depth(op)} in 0..{op.count.data} {{")
             self.block(op.body.block.ops)
             self.line("}")
+        elif isinstance(op, WriteRowOp | ReadRowOp) and op.count.data > 1:
+            self.tiled_rows(op)
         else:
             self.line(self.meta(op))
+
+    def tiled_rows(self, op: WriteRowOp | ReadRowOp) -> None:
+        """One paper-style line per crossbar of a tiled row op, when small enough."""
+        write = op if isinstance(op, WriteRowOp) else self.writes.get(op.xb.data)
+        tiles = row_tiles(write, self.arch) if write is not None else None
+        if tiles is None or len(tiles) > EXPAND:
+            last = op.xb.data + op.count.data - 1
+            if isinstance(op, WriteRowOp):
+                self.line(f"cim.write_row(row_addr=xb{op.xb.data}..xb{last}_row0, "
+                          f"len={op.len.data}, value={matrix(op.matrix)})  // tiled, "
+                          f"{op.height.data or 'full'} rows per crossbar")
+            else:
+                self.line(f"cim.read_row(row_addr=xb{op.xb.data}..xb{last}_row{op.row.data}, "
+                          f"len={op.len.data})  // {addr(op.src)} -> {addr(op.dst)}"
+                          f"{self.acc(op)}")
+            return
+        layer = op.matrix.layer.data if isinstance(op, WriteRowOp) else ""
+        for k, t in enumerate(tiles):
+            xb = op.xb.data + k
+            if isinstance(op, WriteRowOp):
+                self.line(f"cim.write_row(row_addr=xb{xb}_row0, len={t.height}, "
+                          f"value={layer}[{t.rows[0]}:{t.rows[1]}, {t.cols[0]}:{t.cols[1]}])")
+                continue
+            rows = min(op.len.data, t.height - op.row.data)
+            if rows <= 0:
+                continue
+            src = addr(op.src.shifted(t.in_offset + op.row.data))
+            dst = addr(op.dst.shifted(t.out_offset))
+            acc = " (accumulate)" if op.acc is not None or k > 0 and any(
+                u.out_offset == t.out_offset for u in tiles[:k]) else ""
+            self.line(f"cim.read_row(row_addr=xb{xb}_row{op.row.data}, len={rows})  // "
+                      f"{src} -> {dst}{acc}")
 
     def meta(self, op: Operation) -> str:
         if isinstance(op, ReadCoreOp):
@@ -195,6 +247,6 @@ class MopTarget(Target):
             raise CimError("-t mop needs a cim.mop.flow; run the compilation pipeline first "
                            "(e.g. --cim-mlc)")
         arch = get_arch(module)
-        printer = FlowPrinter(output)
+        printer = FlowPrinter(output, arch)
         for flow in flows:
             printer.flow(flow, arch.name if arch else "?")

@@ -1,0 +1,555 @@
+"""The machine a flow runs on, built from the module's ``#cim.arch``.
+
+* ``L0``: the chip's global buffer, ``l0_used`` elements (the flow's own
+  high-water mark; an access beyond it is an error);
+* ``L1.<core>``: one local buffer per core, created on first use; it grows on
+  demand when the arch's ``l1_size`` is ideal, otherwise it is bounded by
+  ``l1_size`` bytes of ``activation_bits`` elements;
+* cores programmed by ``write_core`` (one :class:`ProgrammedMatrix` per copy);
+* crossbars: ``write_xb`` programs a VXB (a :class:`ProgrammedMatrix` tiled
+  over its crossbars by ``cost.mapping.footprint`` under the op's binding),
+  ``write_row`` programs rows of one crossbar (:class:`RowCrossbar`, a cell
+  array of ``xb_rows x xb_cols`` cells of ``precision`` bits).
+
+Every buffer is float64 with a *written* mask, so a read of space nobody
+wrote is an error instead of a silent zero.  All accesses take a batch of
+base addresses (one per loop iteration being executed) and are one numpy
+call each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.ir import Attribute
+
+from cim_mlir.arch import Arch, is_ideal
+from cim_mlir.cost.mapping import (
+    Binding,
+    MappingError,
+    WeightMatrix,
+    footprint,
+    unroll_conv,
+    unroll_matmul,
+)
+from cim_mlir.dialects.mop import MatrixRefAttr
+from cim_mlir.interpreter.numerics import (
+    Numerics,
+    ProgrammedMatrix,
+    placement_for_tiles,
+    placement_one_step,
+)
+from cim_mlir.weights import to_array
+
+
+class AccessError(Exception):
+    """A bad buffer access; the op runner adds which op made it."""
+
+
+# ---- buffers ------------------------------------------------------------------------
+
+
+class Space:
+    """One buffer (L0 or one core's L1) of float64 elements with a written mask."""
+
+    def __init__(self, name: str, size: int, limit: int | None, grow: bool):
+        self.name = name
+        self.data = np.zeros(size)
+        self.written = np.zeros(size, dtype=bool)
+        self.limit = limit
+        """Largest size in elements (None: unbounded)."""
+        self.grow = grow
+        self.high_water = 0
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def describe_limit(self) -> str:
+        if self.name == "L0":
+            return f"the flow's L0 holds {self.size} elements (l0_used)"
+        return f"{self.name} holds {self.limit} elements (l1_size)"
+
+    def _ensure(self, hi: int, lo: int, what: str, writing: bool) -> bool:
+        """Bounds check for [lo, hi); grows an ideal L1.  False: reading unallocated."""
+        if lo < 0:
+            raise AccessError(f"{what} {self.name}[{lo}] is a negative address")
+        if self.limit is not None and hi > self.limit:
+            raise AccessError(f"{what} {self.name}[{lo}..{hi}) is out of range: "
+                              f"{self.describe_limit()}")
+        if hi <= self.size:
+            return True
+        if not self.grow:
+            raise AccessError(f"{what} {self.name}[{lo}..{hi}) is out of range: "
+                              f"{self.describe_limit()}")
+        if not writing:
+            return False
+        new = max(hi, 2 * self.size, 1024)
+        if self.limit is not None:
+            new = min(new, self.limit)
+        self.data = np.concatenate([self.data, np.zeros(new - self.size)])
+        self.written = np.concatenate([self.written, np.zeros(new - self.written.size, bool)])
+        return True
+
+    def _first_unwritten(self, lo: int) -> int:
+        if lo >= self.size:
+            return lo
+        mask = self.written[lo:]
+        return lo + int(np.argmin(mask)) if not mask.all() else self.size
+
+    def _unwritten(self, what: str, addr: int) -> AccessError:
+        return AccessError(f"{what} reads {self.name}[{addr}], which was never written")
+
+    # contiguous blocks at per-iteration base addresses
+    def read(self, addrs: np.ndarray, length: int, what: str) -> np.ndarray:
+        lo, hi = int(addrs.min()), int(addrs.max()) + length
+        if not self._ensure(hi, lo, what, writing=False):
+            raise self._unwritten(what, self._first_unwritten(lo))
+        if addrs.size == 1:
+            a = int(addrs[0])
+            mask = self.written[a:a + length]
+            if not mask.all():
+                raise self._unwritten(what, a + int(np.argmin(mask)))
+            return self.data[a:a + length][None, :]
+        idx = addrs[:, None] + np.arange(length)
+        mask = self.written[idx]
+        if not mask.all():
+            raise self._unwritten(what, int(idx.reshape(-1)[np.argmin(mask.reshape(-1))]))
+        return self.data[idx]
+
+    def write(self, addrs: np.ndarray, values: np.ndarray, acc: bool, what: str) -> None:
+        length = values.shape[1]
+        lo, hi = int(addrs.min()), int(addrs.max()) + length
+        self._ensure(hi, lo, what, writing=True)
+        self.high_water = max(self.high_water, hi)
+        if addrs.size == 1:
+            a = int(addrs[0])
+            sl = slice(a, a + length)
+            if acc:
+                mask = self.written[sl]
+                if not mask.all():
+                    raise AccessError(f"{what} accumulates into {self.name}"
+                                      f"[{a + int(np.argmin(mask))}], which was never written")
+                self.data[sl] += values[0]
+            else:
+                self.data[sl] = values[0]
+                self.written[sl] = True
+            return
+        idx = addrs[:, None] + np.arange(length)
+        if acc:
+            mask = self.written[idx]
+            if not mask.all():
+                raise AccessError(f"{what} accumulates into {self.name}[{int(idx.reshape(-1)[np.argmin(mask.reshape(-1))])}], "
+                                  "which was never written")
+            np.add.at(self.data, idx, values)
+        else:
+            self.data[idx] = values
+            self.written[idx] = True
+
+    # arbitrary element sets
+    def gather(self, idx: np.ndarray, what: str, valid: np.ndarray | None = None) -> np.ndarray:
+        if idx.size == 0:
+            return np.zeros(idx.shape)
+        sel = idx if valid is None else idx[valid]
+        if sel.size == 0:
+            return np.zeros(idx.shape)
+        lo, hi = int(sel.min()), int(sel.max()) + 1
+        if not self._ensure(hi, lo, what, writing=False):
+            bad = sel[sel >= self.size]
+            raise self._unwritten(what, int(bad.min()))
+        mask = self.written[sel]
+        if not mask.all():
+            raise self._unwritten(what, int(sel.reshape(-1)[np.argmin(mask.reshape(-1))]))
+        if valid is None:
+            return self.data[idx]
+        out = np.zeros(idx.shape)
+        out[valid] = self.data[sel]
+        return out
+
+    def scatter(self, idx: np.ndarray, values: np.ndarray, acc: bool, what: str) -> None:
+        if idx.size == 0:
+            return
+        lo, hi = int(idx.min()), int(idx.max()) + 1
+        self._ensure(hi, lo, what, writing=True)
+        self.high_water = max(self.high_water, hi)
+        if acc:
+            mask = self.written[idx]
+            if not mask.all():
+                raise AccessError(f"{what} accumulates into {self.name}"
+                                  f"[{int(idx.reshape(-1)[np.argmin(mask.reshape(-1))])}], "
+                                  "which was never written")
+            np.add.at(self.data, idx, values)
+        else:
+            self.data[idx] = values
+            self.written[idx] = True
+
+
+# ---- programmed weights ------------------------------------------------------------------
+
+
+@dataclass
+class _FullMatrix:
+    """A layer's whole unrolled weight matrix and its quantisation scales."""
+
+    m: np.ndarray
+    """(groups, K, N) float64."""
+    col_peak: np.ndarray
+    """(groups, N/groups) max |w| per output channel."""
+    peak: float
+
+
+class WeightCache:
+    """Unrolled layer matrices and programmed blocks, shared by duplicated writes."""
+
+    def __init__(self) -> None:
+        self.full: dict[tuple, _FullMatrix] = {}
+        self.blocks: dict[tuple, tuple[np.ndarray, np.ndarray | None, np.ndarray, float]] = {}
+        self.arrays: dict[Attribute, np.ndarray] = {}
+
+    def array(self, attr: Attribute) -> np.ndarray:
+        if attr not in self.arrays:
+            self.arrays[attr] = np.asarray(to_array(attr), dtype=np.float64)
+        return self.arrays[attr]
+
+    def full_matrix(self, weights: Attribute, ref: MatrixRefAttr) -> _FullMatrix:
+        key = (weights, ref.kind.data, ref.trans.data, ref.groups.data)
+        if key not in self.full:
+            w = self.array(weights)
+            groups = ref.groups.data
+            if ref.kind.data == "conv":
+                if w.ndim != 4 or w.shape[0] % groups:
+                    raise ValueError(f"conv weights of shape {list(w.shape)} do not split into "
+                                     f"{groups} groups")
+                m = unroll_conv(w, groups)
+            else:
+                if w.ndim != 2:
+                    raise ValueError(f"matmul weights must be 2-D, got {list(w.shape)}")
+                m = unroll_matmul(w, bool(ref.trans.data))
+            col_peak = np.abs(m).max(axis=1) if m.shape[1] else np.zeros(m.shape[::2])
+            self.full[key] = _FullMatrix(m, col_peak, float(col_peak.max(initial=0.0)))
+        return self.full[key]
+
+    def block(self, weights: Attribute, ref: MatrixRefAttr, bias: Attribute | None,
+              qmax: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, float]:
+        """(w (G,R,C), bias (G*C,) or None, per-channel scale (G,C), tensor scale)."""
+        key = (weights, ref, bias, qmax)
+        if key in self.blocks:
+            return self.blocks[key]
+        full = self.full_matrix(weights, ref)
+        w_attr = self.array(weights)
+        groups = ref.groups.data
+        i0, i1 = ref.get("in_range")
+        o0, o1 = ref.get("out_range")
+        m, peak = full.m, full.col_peak
+        g_full, k_full, n_full = m.shape
+        if ref.kind.data == "conv":
+            cin = w_attr.shape[1] * groups
+            taps = w_attr.shape[2] * w_attr.shape[3]
+            if groups > 1 and ((i0, i1) != (0, cin) or (o0, o1) != (0, w_attr.shape[0])):
+                raise ValueError(f"a grouped conv cannot be restricted to in_range [{i0}, {i1}) "
+                                 f"x out_range [{o0}, {o1})")
+            if not (0 <= i0 < i1 <= cin and 0 <= o0 < o1 <= w_attr.shape[0]):
+                raise ValueError(f"in_range [{i0}, {i1}) / out_range [{o0}, {o1}) exceed the "
+                                 f"weights {list(w_attr.shape)}")
+            if groups == 1:
+                m = m.reshape(1, taps, cin, n_full)[:, :, i0:i1, o0:o1].reshape(
+                    1, taps * (i1 - i0), o1 - o0)
+                peak = peak[:, o0:o1]
+        else:
+            if not (0 <= i0 < i1 <= k_full and 0 <= o0 < o1 <= n_full):
+                raise ValueError(f"in_range [{i0}, {i1}) / out_range [{o0}, {o1}) exceed the "
+                                 f"{k_full}x{n_full} matrix")
+            m = m[:, i0:i1, o0:o1]
+            peak = peak[:, o0:o1]
+        g0, g1, r0, r1, c0, c1 = ref.get("block")
+        if g1 > m.shape[0] or r1 > m.shape[1] or c1 > m.shape[2]:
+            raise ValueError(f"block {ref.get('block')} exceeds the {m.shape[0]}x{m.shape[1]}x"
+                             f"{m.shape[2]} (groups x rows x cols) matrix")
+        blk = np.ascontiguousarray(m[g0:g1, r0:r1, c0:c1])
+        scale = peak[g0:g1, c0:c1] / qmax
+        b = None
+        if bias is not None and r0 == 0:
+            flat = self.array(bias).reshape(-1)
+            per = n_full if groups == 1 else w_attr.shape[0]
+            if flat.size == 1:
+                flat = np.full(per, flat[0])
+            if flat.size == per:
+                flat = flat[o0:o1] if groups == 1 else flat
+            elif flat.size != o1 - o0:
+                raise ValueError(f"bias of {flat.size} values does not match {per} outputs")
+            b = np.ascontiguousarray(flat.reshape(g_full if groups > 1 else 1, -1)
+                                     [g0:g1, c0:c1].reshape(-1))
+        out = (blk, b, scale, full.peak / qmax)
+        self.blocks[key] = out
+        return out
+
+
+def build_matrix(cache: WeightCache, arch: Arch, weights: Attribute, ref: MatrixRefAttr,
+                 bias: Attribute | None, binding: Binding) -> tuple[ProgrammedMatrix, Any]:
+    """A core copy's or VXB's matrix, tiled over crossbars as footprint() does."""
+    qmax = (1 << (arch.data.weight_bits - 1)) - 1
+    w, b, scale, tensor_scale = cache.block(weights, ref, bias, qmax)
+    g, r, c = w.shape
+    fp = footprint(WeightMatrix(r, c, g, arch.data.weight_bits), arch, binding)
+    pm = ProgrammedMatrix(ref.layer.data, w, b, scale, tensor_scale,
+                          lambda: placement_for_tiles(g, r, arch, fp.groups_per_xbar))
+    return pm, fp
+
+
+# ---- cores, VXBs, crossbar rows ---------------------------------------------------------------
+
+
+@dataclass
+class CoreCopy:
+    core: int
+    len: int
+    matrix: ProgrammedMatrix
+    kind: str
+
+
+@dataclass
+class Vxb:
+    xb: int
+    len: int
+    matrix: ProgrammedMatrix
+
+
+class RowCrossbar:
+    """One crossbar programmed row by row (WLM): a cell array and its weight map."""
+
+    def __init__(self, rows: int, cols: int, cells_per_weight: int):
+        self.rows, self.cols, self.cpw = rows, cols, cells_per_weight
+        self.w = np.zeros((rows, cols))
+        """Weight value at the first cell of each weight."""
+        self.start = np.zeros((rows, cols), bool)
+        """First cell of a weight."""
+        self.used = np.zeros((rows, cols), bool)
+        self.scale = np.zeros((rows, cols))
+        """Per-channel weight scale at the first cell."""
+        self.tensor_scale = np.zeros((rows, cols))
+        self.bias = np.zeros((rows, cols))
+        """Bias of a block whose first matrix row is on this row (added by reads of it)."""
+        self.layer = np.full(rows, -1, dtype=np.int64)
+        self.layers: list[str] = []
+        self.version = 0
+        self.reads: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
+
+    def program(self, row: int, col: int, w: np.ndarray, bias: np.ndarray | None,
+                scale: np.ndarray, tensor_scale: float, layer: str) -> None:
+        """Block (G, R, C): group k on rows row + k*R.., weights from cell col + k*C*cpw.
+
+        Only the block's own cells are programmed (groups are block-diagonal);
+        any earlier weight sharing a cell with them is erased.
+        """
+        g, r, c = w.shape
+        cpw = self.cpw
+        nrows, ncols = g * r, g * c
+        width = ncols * cpw
+        rows = slice(row, row + nrows)
+        diag = (np.arange(nrows)[:, None] // r) == (np.arange(ncols)[None, :] // c)
+        cells_new = np.repeat(diag, cpw, axis=1)  # (nrows, width)
+        # Erase old weights that share a cell with the new ones.
+        new_abs = np.zeros((nrows, self.cols + cpw), bool)
+        new_abs[:, col:col + width] = cells_new
+        hit = np.zeros((nrows, self.cols), bool)
+        for t in range(cpw):
+            hit |= new_abs[:, t:t + self.cols]
+        hit &= self.start[rows]
+        if hit.any():
+            used = self.used[rows]  # views
+            for t in range(cpw):
+                used[:, t:][hit[:, :self.cols - t]] = False
+            for arr in (self.start, self.w, self.scale, self.tensor_scale, self.bias):
+                arr[rows][hit] = 0
+        starts = np.zeros((nrows, width), bool)
+        starts[:, ::cpw] = diag
+        wflat = np.zeros((nrows, width))
+        wflat[:, ::cpw] = _block_diag(w)
+        sflat = np.zeros((nrows, width))
+        sflat[:, ::cpw] = np.where(diag, scale.reshape(-1)[None, :], 0.0)
+        bflat = np.zeros((nrows, width))
+        if bias is not None:
+            first_rows = (np.arange(nrows) % r) == 0
+            bflat[:, ::cpw] = np.where(diag & first_rows[:, None], bias[None, :], 0.0)
+        cells = slice(col, col + width)
+        for name, new in (("w", wflat), ("scale", sflat), ("bias", bflat),
+                          ("tensor_scale", np.where(starts, tensor_scale, 0.0))):
+            arr = getattr(self, name)
+            region = arr[rows, cells]
+            arr[rows, cells] = np.where(cells_new, new, region)
+        self.start[rows, cells] = np.where(cells_new, starts, self.start[rows, cells])
+        self.used[rows, cells] |= cells_new
+        if layer not in self.layers:
+            self.layers.append(layer)
+        self.layer[rows] = self.layers.index(layer)
+        self.version += 1
+        self.reads.clear()
+
+    def matrix_for(self, row: int, length: int, what: str) -> tuple[ProgrammedMatrix, np.ndarray]:
+        """The (1, length, ncols) matrix rows [row, row+length) apply, and its columns."""
+        key = (row, length)
+        if key in self.reads:
+            return self.reads[key]
+        rows = slice(row, row + length)
+        start = self.start[rows]
+        empty = ~start.any(axis=1)
+        if empty.any():
+            raise AccessError(f"{what}: row {row + int(np.argmax(empty))} of the crossbar was "
+                              "never written")
+        cols = np.flatnonzero(start.any(axis=0))
+        holds = start[:, cols]
+        w = self.w[rows][:, cols]
+        scale = np.where(holds, self.scale[rows][:, cols], 0.0).max(axis=0)
+        tensor = np.where(holds, self.tensor_scale[rows][:, cols], 0.0).max(axis=0)
+        bias = self.bias[rows][:, cols].sum(axis=0)
+        ids = sorted(set(self.layer[rows].tolist()) - {-1})
+        layer = "+".join(self.layers[i] for i in ids)
+        pm = ProgrammedMatrix(layer, w[None], bias if bias.any() else None, scale[None],
+                              float(tensor.max(initial=0.0)),
+                              placement_one_step(length), holds=holds[None])
+        pm.cache["mixed_scales"] = bool(
+            (np.where(holds, self.scale[rows][:, cols], scale) != scale).any()) or len(ids) > 1
+        self.reads[key] = (pm, cols)
+        return pm, cols
+
+
+def _block_diag(w: np.ndarray) -> np.ndarray:
+    """(G, R, C) -> (G*R, G*C) block-diagonal."""
+    g, r, c = w.shape
+    out = np.zeros((g * r, g * c))
+    for k in range(g):
+        out[k * r:(k + 1) * r, k * c:(k + 1) * c] = w[k]
+    return out
+
+
+@dataclass
+class MachineStats:
+    ops: dict[str, int] = field(default_factory=dict)
+    """Meta-ops executed by name (a batched loop counts every iteration)."""
+    batched_loops: int = 0
+    sequential_loops: int = 0
+    fallback_reasons: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.ops[name] = self.ops.get(name, 0) + n
+
+
+class Machine:
+    """Buffers, cores, crossbars and the numerics of one flow execution."""
+
+    def __init__(self, arch: Arch, l0_elements: int, numerics: Numerics,
+                 batching: bool = True):
+        self.arch = arch
+        self.numerics = numerics
+        self.batching = batching
+        self.l0 = Space("L0", l0_elements, l0_elements, grow=False)
+        l1 = arch.core.l1_size
+        self.l1_limit = None if is_ideal(l1) else \
+            int(l1) * 8 // arch.data.activation_bits  # type: ignore[arg-type]
+        self.l1: dict[int, Space] = {}
+        self.cores: dict[int, CoreCopy] = {}
+        """First core of a copy -> the copy."""
+        self.core_owner = np.full(arch.num_cores, -1, dtype=np.int64)
+        self.vxbs: dict[int, Vxb] = {}
+        """First crossbar of a VXB -> the VXB."""
+        self.xb_owner = np.full(arch.num_xbars, -1, dtype=np.int64)
+        self.row_xbars: dict[int, RowCrossbar] = {}
+        self.weights = WeightCache()
+        self.stats = MachineStats()
+        self.overlay: Any = None
+        """The batching overlay of the loop being executed in batch (batching.Overlay)."""
+
+    def space(self, name: str, core: int) -> Space:
+        if name == "L0":
+            return self.l0
+        if core not in self.l1:
+            if not 0 <= core < self.arch.num_cores:
+                raise AccessError(f"core {core} does not exist ({self.arch.num_cores} cores)")
+            limit = self.l1_limit
+            self.l1[core] = Space(f"L1.{core}", 0 if limit is None else min(limit, 1 << 16),
+                                  limit, grow=True)
+        return self.l1[core]
+
+    # ---- programming ---------------------------------------------------------------
+    def program_core(self, core: int, length: int, pm: ProgrammedMatrix, kind: str) -> None:
+        for c in range(core, core + length):
+            old = int(self.core_owner[c])
+            if old >= 0 and old in self.cores:
+                prev = self.cores.pop(old)
+                self.core_owner[prev.core:prev.core + prev.len] = -1
+        self.cores[core] = CoreCopy(core, length, pm, kind)
+        self.core_owner[core:core + length] = core
+
+    def core_copy(self, core: int, length: int, what: str) -> CoreCopy:
+        copy = self.cores.get(core)
+        if copy is None:
+            owner = int(self.core_owner[core]) if 0 <= core < self.core_owner.size else -1
+            if owner < 0:
+                raise AccessError(f"{what}: core {core} was never programmed (no write_core)")
+            raise AccessError(f"{what}: core {core} belongs to the copy programmed on cores "
+                              f"[{owner}, {owner + self.cores[owner].len})")
+        if copy.len != length:
+            raise AccessError(f"{what}: cores [{core}, {core + length}) do not match the copy "
+                              f"programmed on [{core}, {core + copy.len})")
+        return copy
+
+    def program_vxb(self, xb: int, length: int, pm: ProgrammedMatrix) -> None:
+        for x in range(xb, xb + length):
+            old = int(self.xb_owner[x])
+            if old >= 0 and old in self.vxbs:
+                prev = self.vxbs.pop(old)
+                self.xb_owner[prev.xb:prev.xb + prev.len] = -1
+            self.row_xbars.pop(x, None)
+        self.vxbs[xb] = Vxb(xb, length, pm)
+        self.xb_owner[xb:xb + length] = xb
+
+    def vxb(self, xb: int, length: int, what: str) -> Vxb:
+        v = self.vxbs.get(xb)
+        if v is not None and v.len == length:
+            return v
+        never = [x for x in range(xb, xb + length) if self.xb_owner[x] < 0
+                 and x not in self.row_xbars]
+        if never:
+            raise AccessError(f"{what}: crossbar {never[0]} was never written")
+        if v is None:
+            owner = int(self.xb_owner[xb])
+            if owner < 0:
+                raise AccessError(f"{what}: crossbar {xb} holds rows written by write_row, "
+                                  "not a VXB")
+            v = self.vxbs[owner]
+        raise AccessError(f"{what}: crossbars [{xb}, {xb + length}) do not match the VXB "
+                          f"[{v.xb}, {v.xb + v.len}) programmed by write_xb")
+
+    def row_xbar(self, xb: int, create: bool, what: str) -> RowCrossbar:
+        x = self.row_xbars.get(xb)
+        if x is None:
+            if not create:
+                raise AccessError(f"{what}: crossbar {xb} was never written"
+                                  if self.xb_owner[xb] < 0 else
+                                  f"{what}: crossbar {xb} holds a VXB (write_xb), not rows")
+            owner = int(self.xb_owner[xb])
+            if owner >= 0 and owner in self.vxbs:
+                prev = self.vxbs.pop(owner)
+                self.xb_owner[prev.xb:prev.xb + prev.len] = -1
+            x = RowCrossbar(self.arch.xb_rows, self.arch.xb_cols, self.arch.cells_per_weight)
+            self.row_xbars[xb] = x
+        return x
+
+
+def check_footprint(fp: Any, have: int, unit: str) -> None:
+    need = fp.cores if unit == "cores" else fp.xbars
+    if need > have:
+        raise AccessError(f"the block needs {need} {unit}, the op gives {have}")
+
+
+def parse_binding(text: str) -> Binding:
+    try:
+        return Binding.parse(text)
+    except MappingError as e:
+        raise AccessError(str(e)) from None
+
+
+__all__ = ["AccessError", "Machine", "Space", "build_matrix", "math"]
