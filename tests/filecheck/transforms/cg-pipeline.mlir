@@ -3,7 +3,9 @@
 
 // cg-pipeline: stage = 1 + depth among the segment's CIM ops; wait = rows of
 // the producer a consumer needs before it starts, traced through digital ops.
-// Archs: N cores of one 64x64 crossbar (8-bit cells), everything else ideal.
+// Archs: N cores of one 64x64 crossbar (8-bit cells), everything else ideal,
+// so every time is a multiple of one crossbar read step and the ratios below
+// do not depend on the cycles a step takes.
 
 // c0 -> relu -> c1 -> add(c1, relu) -> c2 -> maxpool 2x2/2 -> c3 -> gap -> flatten -> fc.
 // A 3x3 pad-1 conv needs 2 input rows for its first output row; through the
@@ -33,7 +35,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t8, computing_mode = CM,
 // CHECK: name = "c2", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 3, dup = 1, cores = [], wait = 2>
 // CHECK: name = "c3", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 4, dup = 1, cores = [], wait = 4>
 // CHECK: name = "fc", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 5, dup = 1, cores = [], wait = 8>
-// REMARK: remark: cg-pipeline: segment 0: 5 stages, estimated 329 cycles pipelined vs 833 sequential (2.53x)
+// REMARK: remark: cg-pipeline: segment 0: 5 stages, estimated {{[0-9]+}} cycles pipelined vs {{[0-9]+}} sequential (2.53x)
 
 // -----
 
@@ -63,7 +65,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t2, computing_mode = CM,
 // CHECK: name = "c2", {{.*}}, schedule = #cim.core.schedule<segment = 2, stage = 1, dup = 1, cores = [], wait = 0>
 // CHECK: name = "c3", {{.*}}, schedule = #cim.core.schedule<segment = 2, stage = 2, dup = 1, cores = [], wait = 4>
 // CHECK: name = "fc", {{.*}}, schedule = #cim.core.schedule<segment = 3, stage = 1, dup = 1, cores = [], wait = 0>
-// REMARK: remark: cg-pipeline: segment 2: 2 stages, estimated 264 cycles pipelined vs 320 sequential (1.21x)
+// REMARK: remark: cg-pipeline: segment 2: 2 stages, estimated {{[0-9]+}} cycles pipelined vs {{[0-9]+}} sequential (1.21x)
 
 // -----
 

@@ -169,7 +169,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
     ^bb0:
     }, {
-      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
+      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, waves = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
     }) : () -> ()
   }) : () -> ()
 }
@@ -181,7 +181,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<1>, height = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
     }, {
     ^bb0:
     }) : () -> ()
@@ -336,8 +336,8 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     ^bb0:
     }, {
       "cim.mop.parallel"() ({
-        "cim.mop.read_row"() <{xb = #builtin.int<3>, row = #builtin.int<0>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
-        "cim.mop.read_row"() <{xb = #builtin.int<3>, row = #builtin.int<16>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+        "cim.mop.read_row"() <{xb = #builtin.int<3>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+        "cim.mop.read_row"() <{xb = #builtin.int<3>, row = #builtin.int<16>, len = #builtin.int<16>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
       }) : () -> ()
     }) : () -> ()
   }) : () -> ()
@@ -500,7 +500,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
     ^bb0:
     }, {
-      "cim.mop.read_xb"() <{xb = #builtin.int<8>, len = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
+      "cim.mop.read_xb"() <{xb = #builtin.int<8>, len = #builtin.int<1>, waves = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
     }) : () -> ()
   }) : () -> ()
 }
@@ -514,7 +514,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
     ^bb0:
     }, {
-      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<32>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<32>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
     }) : () -> ()
   }) : () -> ()
 }
@@ -528,7 +528,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
     ^bb0:
     }, {
-      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<24>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<24>, len = #builtin.int<16>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
     }) : () -> ()
   }) : () -> ()
 }
@@ -542,11 +542,11 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
     ^bb0:
     }, {
-      "cim.mop.read_row"() <{xb = #builtin.int<8>, row = #builtin.int<0>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+      "cim.mop.read_row"() <{xb = #builtin.int<8>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
     }) : () -> ()
   }) : () -> ()
 }
-// CHECK: 'cim.mop.read_row' (fc): crossbar 8 does not exist (8)
+// CHECK: 'cim.mop.read_row' (fc): crossbars [8, 9) exceed the chip's 8
 
 // -----
 
@@ -554,7 +554,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<24>, len = #builtin.int<16>, col = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<24>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<1>, height = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
     }, {
     ^bb0:
     }) : () -> ()
@@ -568,7 +568,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<30>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<30>, count = #builtin.int<1>, height = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
     }, {
     ^bb0:
     }) : () -> ()
@@ -582,7 +582,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 8, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<1>, height = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 8, 0, 4]>, layer = "fc"}> : () -> ()
     }, {
     ^bb0:
     }) : () -> ()
@@ -596,13 +596,100 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-      "cim.mop.write_row"() <{xb = #builtin.int<-1>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<-1>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<1>, height = #builtin.int<0>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
     }, {
     ^bb0:
     }) : () -> ()
   }) : () -> ()
 }
-// CHECK: 'cim.mop.write_row' (fc): crossbar -1 does not exist (8)
+// CHECK: 'cim.mop.write_row' (fc): crossbars [-1, 0) exceed the chip's 8
+
+// -----
+
+// read_xb activates its row tiles in at least one wave.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, waves = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_xb' (conv): waves must be >= 1, got 0
+
+// -----
+
+// A tiled write_row (count > 1) starts at row 0.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<4>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<2>, height = #builtin.int<16>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+    }, {
+    ^bb0:
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.write_row' (fc): a tiled write (count > 1) starts at row 0
+
+// -----
+
+// Tiles taller than the crossbar.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+      "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, col = #builtin.int<0>, count = #builtin.int<2>, height = #builtin.int<40>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
+    }, {
+    ^bb0:
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.write_row' (fc): tiles of 40 rows exceed the crossbar's 32 rows
+
+// -----
+
+// A tiled read_row over crossbars beyond the chip.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_row"() <{xb = #builtin.int<6>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<3>, height = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_row' (fc): crossbars [6, 9) exceed the chip's 8
+
+// -----
+
+// read_row of no crossbar.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<0>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_row' (fc): count must be >= 1, got 0
+
+// -----
+
+// Two tiled read_row whose crossbar ranges overlap in one parallel step.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.parallel"() ({
+        "cim.mop.read_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+        "cim.mop.read_row"() <{xb = #builtin.int<3>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
+      }) : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.parallel': cim.mop.read_row and cim.mop.read_row both use crossbar 3 in the same parallel step
 
 // -----
 

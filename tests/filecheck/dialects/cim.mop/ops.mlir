@@ -82,7 +82,8 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 // -----
 
 // An XBM flow: write_xb (both bit bindings), a counted loop with im2col, DMOV
-// (contiguous and N-D strided, L0 and L1), accumulating/shifting read_xb,
+// (contiguous and N-D strided, L0 and L1), accumulating/shifting read_xb (in
+// two waves),
 // nested loops using two indices, DCOM with constant and absent (unit) sources.
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [#cim.mop.buffer<tensor = input, addr = 0, shape = [1, 3, 8, 8], layout = nhwc>], outputs = [#cim.mop.buffer<tensor = output, addr = 192, shape = [1, 4, 8, 8], layout = nhwc>], l0_used = #builtin.int<448>}> ({
@@ -97,7 +98,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
         "cim.mop.mov"() <{src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L1.1[0]>, len = #builtin.int<54>}> : () -> ()
         "cim.mop.parallel"() ({
           "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192 + 8*i0]>, layer = "conv"}> : () -> ()
-          "cim.mop.read_xb"() <{xb = #builtin.int<2>, len = #builtin.int<1>, src = #cim.mop.addr<L1.1[27]>, dst = #cim.mop.addr<L0[196 + 8*i0]>, acc, shift = #builtin.int<2>, layer = "conv"}> : () -> ()
+          "cim.mop.read_xb"() <{xb = #builtin.int<2>, len = #builtin.int<1>, src = #cim.mop.addr<L1.1[27]>, dst = #cim.mop.addr<L0[196 + 8*i0]>, acc, shift = #builtin.int<2>, layer = "conv", waves = #builtin.int<2>}> : () -> ()
         }) : () -> ()
         "cim.mop.loop"() <{count = #builtin.int<2>}> ({
           "cim.mop.mov"() <{src = #cim.mop.addr<L0[192 + 8*i0 + 4*i1]>, dst = #cim.mop.addr<L0[400 + i1]>, len = #builtin.int<4>, sizes = [#builtin.int<2>, #builtin.int<2>], src_strides = [#builtin.int<2>, #builtin.int<1>], dst_strides = [#builtin.int<1>, #builtin.int<2>]}> : () -> ()
@@ -111,7 +112,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 // CHECK:      "cim.mop.flow"() <{sym_name = "main", mode = "XBM", {{.*}}, l0_used = #builtin.int<448>}> ({
 // CHECK-NEXT:   "cim.mop.segment"() <{index = #builtin.int<0>}> ({
 // CHECK-NEXT:     "cim.mop.parallel"() ({
-// CHECK-NEXT:       "cim.mop.write_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, weights = #cim.splat<0.5 : tensor<4x3x3x3xf32>>, matrix = #cim.mop.matrix<layer = conv, kind = conv, trans = 0, groups = 1, in_range = [0, 3], out_range = [0, 4], block = [0, 1, 0, 27, 0, 4]{{[^>]*}}>, layer = "conv", binding = "R->XBR,C->XBC,B->XBC"}> : () -> ()
+// CHECK-NEXT:       "cim.mop.write_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, weights = #cim.splat<0.5 : tensor<4x3x3x3xf32>>, matrix = #cim.mop.matrix<layer = conv, kind = conv, trans = 0, groups = 1, in_range = [0, 3], out_range = [0, 4], block = [0, 1, 0, 27, 0, 4]{{[^>]*}}>, layer = "conv"{{.*}}binding = "R->XBR,C->XBC,B->XBC"{{.*}}}> : () -> ()
 // CHECK-NEXT:       "cim.mop.write_xb"() <{xb = #builtin.int<1>, len = #builtin.int<2>, binding = "R->XBR,C->XBC,B->XB", {{.*}}}> : () -> ()
 // CHECK-NEXT:     }) : () -> ()
 // CHECK-NEXT:   }, {
@@ -119,8 +120,8 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 // CHECK-NEXT:       "cim.mop.im2col"() <{src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L1.0[0]>, params = #cim.mop.params<{in_shape = [8, 8, 3], kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], dilations = [1, 1], channels = [0, 3]}>, first = #cim.mop.index<2*i0>, count = #builtin.int<2>, layer = "conv"}> : () -> ()
 // CHECK-NEXT:       "cim.mop.mov"() <{src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L1.1[0]>, len = #builtin.int<54>}> : () -> ()
 // CHECK-NEXT:       "cim.mop.parallel"() ({
-// CHECK-NEXT:         "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192 + 8*i0]>, layer = "conv", shift = #builtin.int<0>}> : () -> ()
-// CHECK-NEXT:         "cim.mop.read_xb"() <{xb = #builtin.int<2>, len = #builtin.int<1>, src = #cim.mop.addr<L1.1[27]>, dst = #cim.mop.addr<L0[196 + 8*i0]>, acc, shift = #builtin.int<2>, layer = "conv"}> : () -> ()
+// CHECK-NEXT:         "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[192 + 8*i0]>, layer = "conv"{{.*}}, shift = #builtin.int<0>{{.*}}}> : () -> ()
+// CHECK-NEXT:         "cim.mop.read_xb"() <{xb = #builtin.int<2>, len = #builtin.int<1>, src = #cim.mop.addr<L1.1[27]>, dst = #cim.mop.addr<L0[196 + 8*i0]>, acc, shift = #builtin.int<2>, layer = "conv", waves = #builtin.int<2>{{.*}}}> : () -> ()
 // CHECK-NEXT:       }) : () -> ()
 // CHECK-NEXT:       "cim.mop.loop"() <{count = #builtin.int<2>}> ({
 // CHECK-NEXT:         "cim.mop.mov"() <{src = #cim.mop.addr<L0[192 + 8*i0 + 4*i1]>, dst = #cim.mop.addr<L0[400 + i1]>, len = #builtin.int<4>, sizes = [#builtin.int<2>, #builtin.int<2>], src_strides = [#builtin.int<2>, #builtin.int<1>], dst_strides = [#builtin.int<1>, #builtin.int<2>]}> : () -> ()
@@ -132,18 +133,21 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 // -----
 
 // A WLM flow: write_row (with a column offset) and read_row of at most
-// parallel_row = 16 rows, two segments.
+// parallel_row = 16 rows, a tiled copy over two crossbars (count = 2, tiles of
+// 16 rows), two segments.
 builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
   "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [#cim.mop.buffer<tensor = x, addr = 0, shape = [1, 32]>], outputs = [#cim.mop.buffer<tensor = y, addr = 32, shape = [1, 4]>], l0_used = #builtin.int<40>}> ({
     "cim.mop.segment"() <{index = #builtin.int<0>}> ({
       "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 16, 0, 4]>, layer = "fc"}> : () -> ()
       "cim.mop.write_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, col = #builtin.int<28>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 16, 32, 0, 4]>, layer = "fc"}> : () -> ()
+      "cim.mop.write_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, weights = #cim.splat<1.0 : tensor<32x4xf32>>, matrix = #cim.mop.matrix<layer = fc2, kind = matmul, in_range = [0, 32], out_range = [0, 4], block = [0, 1, 0, 32, 0, 4]>, layer = "fc2"}> : () -> ()
     }, {
       "cim.mop.mov"() <{src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L1.0[0]>, len = #builtin.int<32>}> : () -> ()
       "cim.mop.parallel"() ({
         "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"}> : () -> ()
         "cim.mop.read_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, src = #cim.mop.addr<L1.3[16]>, dst = #cim.mop.addr<L0[32]>, acc, layer = "fc"}> : () -> ()
       }) : () -> ()
+      "cim.mop.read_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L1.1[0]>, dst = #cim.mop.addr<L0[36]>, layer = "fc2"}> : () -> ()
     }) : () -> ()
     "cim.mop.segment"() <{index = #builtin.int<1>}> ({
     ^bb0:
@@ -154,14 +158,16 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 }
 // CHECK:      "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [#cim.mop.buffer<tensor = x, addr = 0, shape = [1, 32], layout = rowmajor>], outputs = [#cim.mop.buffer<tensor = y, addr = 32, shape = [1, 4], layout = rowmajor>], l0_used = #builtin.int<40>}> ({
 // CHECK-NEXT:   "cim.mop.segment"() <{index = #builtin.int<0>}> ({
-// CHECK-NEXT:     "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, {{.*}}block = [0, 1, 0, 16, 0, 4]{{[^>]*}}>, layer = "fc", col = #builtin.int<0>}> : () -> ()
-// CHECK-NEXT:     "cim.mop.write_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, col = #builtin.int<28>, {{.*}}block = [0, 1, 16, 32, 0, 4]{{[^>]*}}>, layer = "fc"}> : () -> ()
+// CHECK-NEXT:     "cim.mop.write_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, {{.*}}block = [0, 1, 0, 16, 0, 4]{{[^>]*}}>, layer = "fc", col = #builtin.int<0>{{.*}}}> : () -> ()
+// CHECK-NEXT:     "cim.mop.write_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, col = #builtin.int<28>, {{.*}}block = [0, 1, 16, 32, 0, 4]{{[^>]*}}>, layer = "fc"{{.*}}}> : () -> ()
+// CHECK-NEXT:     "cim.mop.write_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, {{.*}}block = [0, 1, 0, 32, 0, 4]{{[^>]*}}>, layer = "fc2"{{.*}}}> : () -> ()
 // CHECK-NEXT:   }, {
 // CHECK-NEXT:     "cim.mop.mov"() <{src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L1.0[0]>, len = #builtin.int<32>}> : () -> ()
 // CHECK-NEXT:     "cim.mop.parallel"() ({
-// CHECK-NEXT:       "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc", shift = #builtin.int<0>}> : () -> ()
-// CHECK-NEXT:       "cim.mop.read_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, src = #cim.mop.addr<L1.3[16]>, dst = #cim.mop.addr<L0[32]>, acc, layer = "fc", shift = #builtin.int<0>}> : () -> ()
+// CHECK-NEXT:       "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, layer = "fc"{{.*}}}> : () -> ()
+// CHECK-NEXT:       "cim.mop.read_row"() <{xb = #builtin.int<7>, row = #builtin.int<16>, len = #builtin.int<16>, src = #cim.mop.addr<L1.3[16]>, dst = #cim.mop.addr<L0[32]>, acc, layer = "fc"{{.*}}}> : () -> ()
 // CHECK-NEXT:     }) : () -> ()
+// CHECK-NEXT:     "cim.mop.read_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L1.1[0]>, dst = #cim.mop.addr<L0[36]>, layer = "fc2"{{.*}}}> : () -> ()
 // CHECK-NEXT:   }) : () -> ()
 // CHECK-NEXT:   "cim.mop.segment"() <{index = #builtin.int<1>}> ({
 // CHECK-NEXT:   ^bb0:
