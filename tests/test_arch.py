@@ -121,7 +121,7 @@ def test_units_and_grids() -> None:
         ("core", "xb_noc_cost", [[0, 1]], "'core.xb_noc_cost.matrix': must be a 2x2 matrix"),
         ("chip", "core_noc_cost", {"per_hop": -1}, "'chip.core_noc_cost.per_hop': -1 is out of range"),
         ("data", "weight_bits", 32, "'data.weight_bits': 32 is out of range; allowed: an integer in [1, 16]"),
-        ("cost", "xb_read_cyles", 2, "'cost.xb_read_cyles': unknown field; did you mean 'xb_read_cycles'?"),
+        ("cost", "read_cycles_reran", 2, "'cost.read_cycles_reran': unknown field; did you mean 'read_cycles_reram'?"),
     ],
 )
 def test_validation_messages(section: str, key: str, value: object, message: str) -> None:

@@ -206,24 +206,35 @@ class DataFormat:
 
 @dataclass(frozen=True)
 class CostParams:
-    """Constants of the shared cost model, in crossbar cycles and picojoules.
+    """Constants of the shared cost model, in clock cycles and picojoules.
 
-    One *cycle* is one crossbar activation step: a DAC-width slice of the input
-    applied to at most ``parallel_row`` rows, with every active column
-    converted (ISAAC's 100 ns pipeline stage; ISAAC §IV, PUMA §3).
-    Defaults are documented in ``docs/cost-model.md`` with their sources.
+    A *cycle* is one period of the chip's digital clock (``cycle_ns``); a
+    crossbar activation step — a DAC-width slice of the input applied to at
+    most ``parallel_row`` rows, every active column converted — takes
+    ``read_cycles(cell)`` of them.  Defaults are documented in
+    ``docs/cost-model.md`` with their sources.
     """
 
-    xb_read_cycles: float = 1.0
-    """Cycles per activation step (ISAAC: one 100 ns crossbar read incl. ADC)."""
-    write_row_cycles_sram: float = 1.0
-    """Cycles to program one SRAM row (a read-like access)."""
-    write_row_cycles_reram: float = 10.0
+    cycle_ns: float = 1.0
+    """Length of a cycle (a 1 GHz digital clock, as the ALU and buffer rates in
+    ops or bits per cycle assume); time and power are reported with it."""
+    read_cycles_sram: float = 10.0
+    """Cycles of one crossbar activation step (one DAC slice on <= parallel_row rows,
+    all columns converted) in an SRAM macro (~10 ns; Jia et al. ISSCC'21, Jain et al.)."""
+    read_cycles_reram: float = 100.0
+    """The same for ReRAM (ISAAC: a 128x128 crossbar read in 100 ns incl. ADC)."""
+    read_cycles_flash: float = 100.0
+    """The same for FLASH (NOR-flash CIM reads ~ 100 ns; Guo et al. IEDM'17)."""
+    read_cycles_pcm: float = 100.0
+    """The same for PCM (~ 100 ns reads; NVSim)."""
+    write_row_cycles_sram: float = 10.0
+    """Cycles to program one SRAM row (a write access, ~10 ns)."""
+    write_row_cycles_reram: float = 1000.0
     """Cycles to program one ReRAM row (write-verify, ~1 us per row; MNSIM 2.0)."""
-    write_row_cycles_flash: float = 100.0
+    write_row_cycles_flash: float = 10000.0
     """Cycles to program one FLASH row (~10 us page program; NVSim)."""
-    write_row_cycles_pcm: float = 10.0
-    """Cycles to program one PCM row (SET-limited, ~1 us; NVSim)."""
+    write_row_cycles_pcm: float = 1000.0
+    """Cycles to program one PCM row (SET-limited with verify, ~1 us; NVSim)."""
     alu_cycles_per_op: float = 1.0
     """Cycles of one ALU lane per elementary op when the ALU width is ideal."""
     shift_add_ops_per_output: float = 1.0
@@ -242,6 +253,14 @@ class CostParams:
     """Energy per digital op (PUMA VFU, 32 nm)."""
     write_energy_pj_per_cell: float = 10.0
     """Energy to program one cell (ReRAM SET/RESET ~ 10 pJ; NVSim)."""
+
+    def read_cycles(self, cell: CellType) -> float:
+        return {
+            CellType.SRAM: self.read_cycles_sram,
+            CellType.ReRAM: self.read_cycles_reram,
+            CellType.FLASH: self.read_cycles_flash,
+            CellType.PCM: self.read_cycles_pcm,
+        }[cell]
 
     def write_row_cycles(self, cell: CellType) -> float:
         return {

@@ -11,6 +11,7 @@ Sources of the formulas are given in ``docs/cost-model.md``.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,9 +56,19 @@ def row_steps(rows: int, arch: Arch) -> int:
     return max(1, math.ceil(rows / arch.crossbar.parallel_row))
 
 
+def step_cycles(arch: Arch) -> float:
+    """Cycles of one crossbar activation step on this chip's cells."""
+    return arch.cost.read_cycles(arch.crossbar.cell_type)
+
+
+def steps_cycles(steps: int, arch: Arch) -> float:
+    """An MVM of ``steps`` row activations per input slice, bit-serially."""
+    return arch.input_slices * steps * step_cycles(arch)
+
+
 def xb_read_cycles(rows: int, arch: Arch) -> float:
     """One MVM on one crossbar using ``rows`` rows: bit-serial slices x row steps."""
-    return arch.input_slices * row_steps(rows, arch) * arch.cost.xb_read_cycles
+    return steps_cycles(row_steps(rows, arch), arch)
 
 
 def mvm_cycles(fp: Footprint, arch: Arch) -> float:
@@ -178,6 +189,86 @@ def sequential_latency(times: Sequence[float]) -> float:
     return float(sum(times))
 
 
+@dataclass
+class PipelineTrace:
+    """The pipeline recurrence's result and which constraint bound each layer."""
+
+    makespan: float
+    start: dict[str, float]
+    finish: dict[str, float]
+    start_by: dict[str, str | None]
+    """The producer whose lead fixed the layer's start (None: time 0)."""
+    finish_by: dict[str, str | None]
+    """The producer whose finish (+ tail) fixed the layer's finish (None: its own run)."""
+
+    def gradient(self, lead: Mapping[tuple[str, str], float],
+                 tail_frac: Mapping[str, float]) -> dict[str, float]:
+        """d makespan / d T_i along the critical path (where the max is unique)."""
+        grad: dict[str, float] = defaultdict(float)
+        if not self.finish:
+            return grad
+        node: str | None = max(self.finish, key=lambda n: self.finish[n])
+        at_finish, weight = True, 1.0
+        while node is not None:
+            if at_finish:
+                producer = self.finish_by[node]
+                if producer is None:  # finish = start + T
+                    grad[node] += weight
+                    at_finish = False
+                    continue
+                grad[node] += weight * tail_frac.get(node, 0.0)
+                node = producer
+            else:
+                producer = self.start_by[node]
+                if producer is None:
+                    break
+                grad[producer] += weight * lead.get((producer, node), 1.0)
+                node, at_finish = producer, False
+        return grad
+
+
+def pipeline_trace(
+    order: Sequence[str],
+    times: Mapping[str, float],
+    preds: Mapping[str, Sequence[str]],
+    lead: Mapping[tuple[str, str], float],
+    tail: Mapping[str, float] | None = None,
+    delay: Mapping[str, float] | None = None,
+) -> PipelineTrace:
+    """Inter-operator pipeline over a DAG (CIM-MLC §3.3.2, Fig. 9a).
+
+    A consumer starts once its producer has emitted the fraction ``lead[p, c]``
+    of its output (the rows its first window needs) plus the producer's
+    ``delay`` (the latency of one of its MVMs: an output exists only once its
+    partial sums are accumulated) and cannot finish before the producer
+    finishes plus ``tail[c]`` (its own last row).
+    """
+    start: dict[str, float] = {}
+    finish: dict[str, float] = {}
+    start_by: dict[str, str | None] = {}
+    finish_by: dict[str, str | None] = {}
+    tail = tail or {}
+    delay = delay or {}
+    for name in order:
+        s, f_floor = 0.0, 0.0
+        s_by = f_by = None
+        for p in preds.get(name, ()):
+            d = delay.get(p, 0.0)
+            cand = start[p] + times[p] * lead.get((p, name), 1.0) + d
+            if cand > s:
+                s, s_by = cand, p
+            cand = finish[p] + tail.get(name, 0.0) + d
+            if cand > f_floor:
+                f_floor, f_by = cand, p
+        start[name], start_by[name] = s, s_by
+        if s + times[name] >= f_floor:
+            finish[name], finish_by[name] = s + times[name], None
+        else:
+            finish[name], finish_by[name] = f_floor, f_by
+    makespan = max(finish.values()) if finish else 0.0
+    return PipelineTrace(makespan, start, finish, start_by, finish_by)
+
+
 def pipelined_latency(
     order: Sequence[str],
     times: Mapping[str, float],
@@ -186,28 +277,9 @@ def pipelined_latency(
     tail: Mapping[str, float] | None = None,
     delay: Mapping[str, float] | None = None,
 ) -> tuple[float, dict[str, float]]:
-    """Inter-operator pipeline over a DAG (CIM-MLC §3.3.2, Fig. 9a).
-
-    A consumer starts once its producer has emitted the fraction ``lead[p, c]``
-    of its output (the rows its first window needs) plus the producer's
-    ``delay`` (the latency of one of its MVMs: an output exists only once its
-    partial sums are accumulated) and cannot finish before the producer
-    finishes plus ``tail[c]`` (its own last row).  Returns the finish time and
-    each layer's start time.
-    """
-    start: dict[str, float] = {}
-    finish: dict[str, float] = {}
-    tail = tail or {}
-    delay = delay or {}
-    for name in order:
-        s, f_floor = 0.0, 0.0
-        for p in preds.get(name, ()):
-            d = delay.get(p, 0.0)
-            s = max(s, start[p] + times[p] * lead.get((p, name), 1.0) + d)
-            f_floor = max(f_floor, finish[p] + tail.get(name, 0.0) + d)
-        start[name] = s
-        finish[name] = max(s + times[name], f_floor)
-    return (max(finish.values()) if finish else 0.0), start
+    """The pipeline's finish time and each layer's start (see pipeline_trace)."""
+    trace = pipeline_trace(order, times, preds, lead, tail, delay)
+    return trace.makespan, trace.start
 
 
 def peak_active(intervals: Sequence[tuple[float, float, float]]) -> float:
@@ -228,3 +300,51 @@ def peak_active(intervals: Sequence[tuple[float, float, float]]) -> float:
         level += delta
         peak = max(peak, level)
     return peak
+
+
+# ---- digital work and energy (also used by the simulator) ------------------------------
+
+_OPS_PER_ELEMENT = {
+    "Relu": 1, "Clip": 2, "Sigmoid": 4, "Tanh": 4, "Erf": 10, "Gelu": 12, "Sqrt": 4, "Pow": 4,
+    "Add": 1, "Sub": 1, "Mul": 1, "Div": 4, "Sum": 1, "Softmax": 6, "LayerNormalization": 8,
+    "BatchNormalization": 2, "LRN": 6, "ReduceMean": 1, "Cast": 1,
+}
+_COPIES = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Slice",
+           "Gather", "Pad", "Split", "Identity", "Dropout", "Shape", "Constant",
+           "ConstantOfShape"}
+
+
+def dcom_ops(kind: str, in_shapes: Sequence[Sequence[int]], out_shapes: Sequence[Sequence[int]],
+             attrs: Mapping[str, object]) -> float:
+    """Elementary ALU operations of one digital operator (a copy counts one per element)."""
+    out = float(sum(math.prod(s) for s in out_shapes))
+    inp = float(sum(math.prod(s) for s in in_shapes))
+    if kind in ("MaxPool", "AveragePool"):
+        kernel = attrs.get("kernel_shape", [1])
+        return out * math.prod(kernel)  # type: ignore[arg-type]
+    if kind == "GlobalAveragePool":
+        return inp
+    if kind in ("MatMul", "Gemm") and len(in_shapes) >= 2:
+        k = in_shapes[0][-1] if in_shapes[0] else 1
+        return 2.0 * out * k
+    if kind == "Conv" and len(in_shapes) >= 2:
+        w = in_shapes[1]
+        return 2.0 * out * math.prod(w[1:])
+    if kind in _COPIES:
+        return out
+    return out * _OPS_PER_ELEMENT.get(kind, 1)
+
+
+def xb_step_energy(arch: Arch, rows: int) -> float:
+    """pJ of one activation step of one crossbar with ``rows`` rows active:
+    the array, one ADC conversion per column, one DAC drive per row."""
+    c = arch.cost
+    adc = 0.0 if arch.crossbar.adc is IDEAL else c.adc_energy_pj * arch.xb_cols
+    dac = 0.0 if arch.crossbar.dac is IDEAL else c.dac_energy_pj * rows
+    return c.xb_read_energy_pj + adc + dac
+
+
+def xb_active_power(arch: Arch) -> float:
+    """pJ per cycle of one crossbar activated back to back (its peak power draw)."""
+    rows = min(arch.xb_rows, arch.crossbar.parallel_row)
+    return xb_step_energy(arch, rows) / step_cycles(arch)

@@ -50,6 +50,8 @@ class Access:
     exact: bool = True
     """False: the hull over-approximates a set that varies per iteration."""
     label: str = ""
+    ends: np.ndarray | None = None
+    """(n,) per-iteration hull ends when they vary (then ``exact`` is False)."""
 
     @property
     def lo(self) -> np.ndarray:
@@ -57,7 +59,7 @@ class Access:
 
     @property
     def hi(self) -> np.ndarray:
-        return self.base + self.length
+        return self.base + self.length if self.ends is None else self.ends
 
     @property
     def invariant(self) -> bool:

@@ -39,6 +39,7 @@ from cim_mlir.dialects.mop import MatrixRefAttr
 from cim_mlir.interpreter.numerics import (
     Numerics,
     ProgrammedMatrix,
+    RowPlacement,
     placement_for_tiles,
     placement_one_step,
 )
@@ -296,7 +297,15 @@ def build_matrix(cache: WeightCache, arch: Arch, weights: Attribute, ref: Matrix
     fp = footprint(WeightMatrix(r, c, g, arch.data.weight_bits), arch, binding)
     pm = ProgrammedMatrix(ref.layer.data, w, b, scale, tensor_scale,
                           lambda: placement_for_tiles(g, r, arch, fp.groups_per_xbar))
+    pm.alpha, pm.beta = matrix_scales(ref)
     return pm, fp
+
+
+def matrix_scales(ref: MatrixRefAttr) -> tuple[float, float]:
+    """(alpha, beta) of a matrix reference (Gemm; 1.0 for everything else)."""
+    a = getattr(ref, "alpha", None)
+    b = getattr(ref, "beta", None)
+    return (float(a.data) if a is not None else 1.0, float(b.data) if b is not None else 1.0)
 
 
 # ---- cores, VXBs, crossbar rows ---------------------------------------------------------------
@@ -317,103 +326,71 @@ class Vxb:
     matrix: ProgrammedMatrix
 
 
-class RowCrossbar:
-    """One crossbar programmed row by row (WLM): a cell array and its weight map."""
+class RowCopy:
+    """A whole copy programmed by one tiled write_row (count > 1).
 
-    def __init__(self, rows: int, cols: int, cells_per_weight: int):
-        self.rows, self.cols, self.cpw = rows, cols, cells_per_weight
-        self.w = np.zeros((rows, cols))
-        """Weight value at the first cell of each weight."""
-        self.start = np.zeros((rows, cols), bool)
-        """First cell of a weight."""
-        self.used = np.zeros((rows, cols), bool)
-        self.scale = np.zeros((rows, cols))
-        """Per-channel weight scale at the first cell."""
-        self.tensor_scale = np.zeros((rows, cols))
-        self.bias = np.zeros((rows, cols))
-        """Bias of a block whose first matrix row is on this row (added by reads of it)."""
-        self.layer = np.full(rows, -1, dtype=np.int64)
-        self.layers: list[str] = []
-        self.version = 0
-        self.reads: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
+    Kept logically (the block and its tiles): an activation step ``rows
+    [row, row + len)`` of every tile is one gather of the active matrix rows
+    and one multiply, with the rows of each tile converted together (one ADC
+    segment per tile), exactly as the per-crossbar cells would.  A
+    single-crossbar op on one of its crossbars materialises the tiles as
+    :class:`RowCrossbar` cells.
+    """
 
-    def program(self, row: int, col: int, w: np.ndarray, bias: np.ndarray | None,
-                scale: np.ndarray, tensor_scale: float, layer: str) -> None:
-        """Block (G, R, C): group k on rows row + k*R.., weights from cell col + k*C*cpw.
+    def __init__(self, xb: int, count: int, height: int, tiles: list, block: tuple,
+                 layer: str, alpha: float, beta: float):
+        self.xb, self.count, self.height, self.tiles = xb, count, height, tiles
+        self.w, self.bias, self.scale, self.tensor_scale = block
+        g, r, c = self.w.shape
+        self.in_len, self.out_len = g * r, g * c
+        self.layer, self.alpha, self.beta = layer, alpha, beta
+        self.materialized = False
+        self.steps: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
 
-        Only the block's own cells are programmed (groups are block-diagonal);
-        any earlier weight sharing a cell with them is erased.
-        """
-        g, r, c = w.shape
-        cpw = self.cpw
-        nrows, ncols = g * r, g * c
-        width = ncols * cpw
-        rows = slice(row, row + nrows)
-        diag = (np.arange(nrows)[:, None] // r) == (np.arange(ncols)[None, :] // c)
-        cells_new = np.repeat(diag, cpw, axis=1)  # (nrows, width)
-        # Erase old weights that share a cell with the new ones.
-        new_abs = np.zeros((nrows, self.cols + cpw), bool)
-        new_abs[:, col:col + width] = cells_new
-        hit = np.zeros((nrows, self.cols), bool)
-        for t in range(cpw):
-            hit |= new_abs[:, t:t + self.cols]
-        hit &= self.start[rows]
-        if hit.any():
-            used = self.used[rows]  # views
-            for t in range(cpw):
-                used[:, t:][hit[:, :self.cols - t]] = False
-            for arr in (self.start, self.w, self.scale, self.tensor_scale, self.bias):
-                arr[rows][hit] = 0
-        starts = np.zeros((nrows, width), bool)
-        starts[:, ::cpw] = diag
-        wflat = np.zeros((nrows, width))
-        wflat[:, ::cpw] = _block_diag(w)
-        sflat = np.zeros((nrows, width))
-        sflat[:, ::cpw] = np.where(diag, scale.reshape(-1)[None, :], 0.0)
-        bflat = np.zeros((nrows, width))
-        if bias is not None:
-            first_rows = (np.arange(nrows) % r) == 0
-            bflat[:, ::cpw] = np.where(diag & first_rows[:, None], bias[None, :], 0.0)
-        cells = slice(col, col + width)
-        for name, new in (("w", wflat), ("scale", sflat), ("bias", bflat),
-                          ("tensor_scale", np.where(starts, tensor_scale, 0.0))):
-            arr = getattr(self, name)
-            region = arr[rows, cells]
-            arr[rows, cells] = np.where(cells_new, new, region)
-        self.start[rows, cells] = np.where(cells_new, starts, self.start[rows, cells])
-        self.used[rows, cells] |= cells_new
-        if layer not in self.layers:
-            self.layers.append(layer)
-        self.layer[rows] = self.layers.index(layer)
-        self.version += 1
-        self.reads.clear()
+    def tile_rows(self) -> np.ndarray:
+        """(G, R): (row tile, row within its crossbar) of every matrix row."""
+        g, r, _ = self.w.shape
+        per = max(t.groups[1] - t.groups[0] for t in self.tiles)
+        rows = np.arange(r, dtype=np.int64)
+        if per > 1:
+            within = (np.arange(g, dtype=np.int64)[:, None] % per) * r + rows[None, :]
+            return np.zeros((g, r), np.int64), within
+        return (np.broadcast_to(rows // self.height, (g, r)),
+                np.broadcast_to(rows % self.height, (g, r)))
 
-    def matrix_for(self, row: int, length: int, what: str) -> tuple[ProgrammedMatrix, np.ndarray]:
-        """The (1, length, ncols) matrix rows [row, row+length) apply, and its columns."""
+    def step(self, row: int, length: int) -> tuple[ProgrammedMatrix, np.ndarray]:
+        """(matrix of the active rows (G, A, C), active row index (G, A); R = padding)."""
         key = (row, length)
-        if key in self.reads:
-            return self.reads[key]
-        rows = slice(row, row + length)
-        start = self.start[rows]
-        empty = ~start.any(axis=1)
-        if empty.any():
-            raise AccessError(f"{what}: row {row + int(np.argmax(empty))} of the crossbar was "
-                              "never written")
-        cols = np.flatnonzero(start.any(axis=0))
-        holds = start[:, cols]
-        w = self.w[rows][:, cols]
-        scale = np.where(holds, self.scale[rows][:, cols], 0.0).max(axis=0)
-        tensor = np.where(holds, self.tensor_scale[rows][:, cols], 0.0).max(axis=0)
-        bias = self.bias[rows][:, cols].sum(axis=0)
-        ids = sorted(set(self.layer[rows].tolist()) - {-1})
-        layer = "+".join(self.layers[i] for i in ids)
-        pm = ProgrammedMatrix(layer, w[None], bias if bias.any() else None, scale[None],
-                              float(tensor.max(initial=0.0)),
-                              placement_one_step(length), holds=holds[None])
-        pm.cache["mixed_scales"] = bool(
-            (np.where(holds, self.scale[rows][:, cols], scale) != scale).any()) or len(ids) > 1
-        self.reads[key] = (pm, cols)
-        return pm, cols
+        if key in self.steps:
+            return self.steps[key]
+        g, r, c = self.w.shape
+        tile, within = self.tile_rows()
+        active = (within >= row) & (within < row + length)
+        counts = active.sum(axis=1)
+        a = int(counts.max())
+        if a == 0:
+            raise AccessError(f"rows [{row}, {row + length}) are beyond every tile of the copy")
+        order = np.argsort(~active, axis=1, kind="stable")[:, :a]
+        valid = np.take_along_axis(active, order, axis=1)
+        act = np.where(valid, order, r)
+        w_ext = np.concatenate([self.w, np.zeros((g, 1, c))], axis=1)
+        w = np.take_along_axis(w_ext, act[:, :, None], axis=1)
+        holds = np.broadcast_to(valid[:, :, None], w.shape)
+        seg = np.take_along_axis(tile, order, axis=1)
+        lane = np.take_along_axis(within, order, axis=1) - row
+        nseg = int(seg[valid].max()) + 1
+        seg = np.where(valid, seg, nseg)
+        lane = np.where(valid, lane, np.arange(a)[None, :] % length)
+        placement = RowPlacement(seg * length + lane, nseg + int((~valid).any()), length)
+        bias = None
+        if self.bias is not None:
+            first = active[:, 0]  # group g's bias rides on its matrix row 0
+            if first.any():
+                bias = (self.bias.reshape(g, c) * first[:, None]).reshape(-1)
+        pm = ProgrammedMatrix(self.layer, w, bias, self.scale, self.tensor_scale, placement,
+                              holds=None if valid.all() else holds)
+        self.steps[key] = (pm, act)
+        return pm, act
 
 
 def _block_diag(w: np.ndarray) -> np.ndarray:
@@ -457,6 +434,9 @@ class Machine:
         """First crossbar of a VXB -> the VXB."""
         self.xb_owner = np.full(arch.num_xbars, -1, dtype=np.int64)
         self.row_xbars: dict[int, RowCrossbar] = {}
+        self.row_copies: dict[int, RowCopy] = {}
+        """First crossbar of a tiled copy (write_row count > 1) -> the copy."""
+        self.row_owner = np.full(arch.num_xbars, -1, dtype=np.int64)
         self.weights = WeightCache()
         self.stats = MachineStats()
         self.overlay: Any = None
@@ -502,7 +482,7 @@ class Machine:
             if old >= 0 and old in self.vxbs:
                 prev = self.vxbs.pop(old)
                 self.xb_owner[prev.xb:prev.xb + prev.len] = -1
-            self.row_xbars.pop(x, None)
+            self._drop_rows(x)
         self.vxbs[xb] = Vxb(xb, length, pm)
         self.xb_owner[xb:xb + length] = xb
 
@@ -511,7 +491,7 @@ class Machine:
         if v is not None and v.len == length:
             return v
         never = [x for x in range(xb, xb + length) if self.xb_owner[x] < 0
-                 and x not in self.row_xbars]
+                 and x not in self.row_xbars and self.row_owner[x] < 0]
         if never:
             raise AccessError(f"{what}: crossbar {never[0]} was never written")
         if v is None:
@@ -524,19 +504,74 @@ class Machine:
                           f"[{v.xb}, {v.xb + v.len}) programmed by write_xb")
 
     def row_xbar(self, xb: int, create: bool, what: str) -> RowCrossbar:
+        """The cell view of crossbar ``xb`` (``create``: a write_row is about to program it)."""
         x = self.row_xbars.get(xb)
+        owner = int(self.row_owner[xb])
+        if x is None and owner >= 0:
+            copy = self.row_copies[owner]
+            if create:
+                self._materialize(copy)
+                x = self.row_xbars[xb]
+            else:
+                x = self._tile_xbar(copy, xb - copy.xb)
+                self.row_xbars[xb] = x
+        elif x is not None and owner >= 0 and create:
+            self._materialize(self.row_copies[owner])
         if x is None:
             if not create:
                 raise AccessError(f"{what}: crossbar {xb} was never written"
                                   if self.xb_owner[xb] < 0 else
                                   f"{what}: crossbar {xb} holds a VXB (write_xb), not rows")
-            owner = int(self.xb_owner[xb])
-            if owner >= 0 and owner in self.vxbs:
-                prev = self.vxbs.pop(owner)
-                self.xb_owner[prev.xb:prev.xb + prev.len] = -1
+            self._drop_vxb(xb)
             x = RowCrossbar(self.arch.xb_rows, self.arch.xb_cols, self.arch.cells_per_weight)
             self.row_xbars[xb] = x
         return x
+
+    def _tile_xbar(self, copy: RowCopy, offset: int) -> RowCrossbar:
+        t = copy.tiles[offset]
+        (g0, g1), (r0, r1), (c0, c1) = t.groups, t.rows, t.cols
+        g, _, c = copy.w.shape
+        bias = None if copy.bias is None or r0 != 0 else \
+            np.ascontiguousarray(copy.bias.reshape(g, c)[g0:g1, c0:c1]).reshape(-1)
+        x = RowCrossbar(self.arch.xb_rows, self.arch.xb_cols, self.arch.cells_per_weight)
+        x.program(0, 0, np.ascontiguousarray(copy.w[g0:g1, r0:r1, c0:c1]), bias,
+                  copy.scale[g0:g1, c0:c1], copy.tensor_scale, copy.layer)
+        return x
+
+    def _materialize(self, copy: RowCopy) -> None:
+        if copy.materialized:
+            return
+        for t in copy.tiles:
+            if copy.xb + t.offset not in self.row_xbars:
+                self.row_xbars[copy.xb + t.offset] = self._tile_xbar(copy, t.offset)
+        copy.materialized = True
+
+    def _drop_vxb(self, xb: int) -> None:
+        owner = int(self.xb_owner[xb])
+        if owner >= 0 and owner in self.vxbs:
+            prev = self.vxbs.pop(owner)
+            self.xb_owner[prev.xb:prev.xb + prev.len] = -1
+
+    def _drop_rows(self, xb: int) -> None:
+        self.row_xbars.pop(xb, None)
+        owner = int(self.row_owner[xb])
+        if owner >= 0 and owner in self.row_copies:
+            prev = self.row_copies.pop(owner)
+            self.row_owner[prev.xb:prev.xb + prev.count] = -1
+            if prev.materialized:
+                return
+            # Its other crossbars keep their tiles as cells.
+            for t in prev.tiles:
+                other = prev.xb + t.offset
+                if other != xb and other not in self.row_xbars:
+                    self.row_xbars[other] = self._tile_xbar(prev, t.offset)
+
+    def program_row_copy(self, copy: RowCopy) -> None:
+        for x in range(copy.xb, copy.xb + copy.count):
+            self._drop_vxb(x)
+            self._drop_rows(x)
+        self.row_copies[copy.xb] = copy
+        self.row_owner[copy.xb:copy.xb + copy.count] = copy.xb
 
 
 def check_footprint(fp: Any, have: int, unit: str) -> None:

@@ -124,6 +124,10 @@ class ProgrammedMatrix:
         """(G, R, C) bool: matrix entries that hold a weight (None: all of them)."""
         self._placement = placement
         """RowPlacement or a callable producing one (lazy)."""
+        self.alpha = 1.0
+        """Scale of the product (Gemm alpha), applied by the read."""
+        self.beta = 1.0
+        """Scale of the bias (Gemm beta)."""
         self.cache: dict[str, Any] = {}
 
     @property

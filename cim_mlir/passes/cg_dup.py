@@ -17,16 +17,19 @@ from xdsl.dialects.builtin import ModuleOp
 from cim_mlir.arch import Arch
 from cim_mlir.diagnostics import PassError
 from cim_mlir.passes.base import CimPass
+from cim_mlir.cost import PipelineTrace
 from cim_mlir.passes.cg_graph import (
     CgLayer,
     build_graph,
     by_segment,
     segment_latency,
+    segment_trace,
     time_curves,
 )
 from cim_mlir.passes.dup_solvers import (
     Solution,
     balance,
+    pipeline_split,
     solve_cpsat,
     solve_dp,
     solve_greedy,
@@ -73,6 +76,78 @@ def assign_cores(layers: list[CgLayer], dups: list[int]) -> None:
         nxt += n
 
 
+def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budget: int,
+                     dups: list[int], max_moves: int = 3000) -> list[int]:
+    """Steepest descent on the pipelined latency, guided by its critical path.
+
+    The gradient of the makespan with respect to each layer's time (its weight
+    on the critical path: 1 for a layer whose run ends the path, the lead
+    fraction for a producer a consumer waits on, 1/rows for a tail) prices a
+    copy: the best move gives a copy to the layer gaining most per core and
+    takes the cores from free ones or from layers losing least.
+    """
+    dups = list(dups)
+    trace, lead, frac = segment_trace(layers, dups, curves)
+
+    def key(t: PipelineTrace) -> tuple[float, float]:
+        # Parallel paths of equal length make the makespan flat: break ties by
+        # the layers' total finish time, so that shortening one of them counts.
+        return (round(t.makespan, 6), sum(t.finish.values()))
+
+    best = key(trace)
+    names = [l.name for l in layers]
+    for _ in range(max_moves):
+        grad = trace.gradient(lead, frac)
+        free = budget - sum(d * k for d, k in zip(dups, cost))
+        moves = []
+        for i, (c, d, k) in enumerate(zip(curves, dups, cost)):
+            g = grad.get(names[i], 0.0)
+            if g <= 0 or d >= len(c):
+                continue
+            gain = g * (c[d - 1] - c[d])
+            need, loss, donors = k - free, 0.0, []
+            if need > 0:
+                pool = sorted(
+                    (grad.get(names[j], 0.0) * (curves[j][dups[j] - 2] - curves[j][dups[j] - 1])
+                     / cost[j], j) for j in range(len(dups)) if j != i and dups[j] > 1)
+                for unit_loss, j in pool:
+                    donors.append(j)
+                    loss += unit_loss * cost[j]
+                    need -= cost[j]
+                    if need <= 0:
+                        break
+                if need > 0:
+                    continue
+            moves.append(((gain - loss) / k, i, donors))
+        moves.sort(reverse=True)
+        for value, i, donors in moves[:4]:
+            if value <= 0:
+                break
+            trial = list(dups)
+            trial[i] += 1
+            for j in donors:
+                trial[j] -= 1
+            t, _, _ = segment_trace(layers, trial, curves)
+            if key(t) < best:
+                dups, trace, best = trial, t, key(t)
+                break
+        else:
+            return dups
+    return dups
+
+
+def lead_weights(layers: list[CgLayer], curves: list) -> list[float]:
+    """c_i * w_i: a layer's single-copy time, weighted by how much of it delays
+    the next layer in the pipeline (its largest lead fraction; 1 if last)."""
+    names = {l.name for l in layers}
+    lead: dict[str, float] = {}
+    for layer in layers:
+        for p, f in layer.preds.items():
+            if p in names:
+                lead[p] = max(lead.get(p, 0.0), f)
+    return [lead.get(l.name, 1.0) * float(c[0]) for l, c in zip(layers, curves)]
+
+
 @dataclass(frozen=True)
 class CgDupPass(CimPass):
     """Duplicate CIM operators across free cores (solver=dp|cpsat|greedy)."""
@@ -86,6 +161,26 @@ class CgDupPass(CimPass):
     balance: bool = True
     """Rebalance adjacent layers for the inter-operator pipeline."""
 
+    def pipeline_aware(self, layers: list[CgLayer], curves: list, dups: list[int],
+                       arch: Arch) -> list[int]:
+        """Balance for the pipeline: from the solver's split and from the
+        sqrt(c w) split, descend on the pipelined latency; keep the better."""
+        cost = [layer.fp.cores for layer in layers]
+
+        def latency(d: list[int]) -> float:
+            return segment_latency(layers, d, curves, True)
+
+        starts = [dups]
+        try:
+            starts.append(pipeline_split(curves, cost, arch.num_cores,
+                                         lead_weights(layers, curves)))
+        except ValueError:
+            pass
+        results = [critical_balance(layers, curves, cost, arch.num_cores,
+                                    balance(curves, cost, arch.num_cores, s, latency))
+                   for s in starts]
+        return min(results, key=latency)
+
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
         if self.solver not in SOLVERS:
             raise PassError(f"unknown solver '{self.solver}'; choose {', '.join(SOLVERS)}",
@@ -98,9 +193,7 @@ class CgDupPass(CimPass):
             curves = time_curves(seg_layers, arch, arch.num_cores)
             dups = trim(curves, sol.dups)
             if self.balance and self.solver != "greedy":
-                cost = [layer.fp.cores for layer in seg_layers]
-                dups = balance(curves, cost, arch.num_cores, dups,
-                               lambda d: segment_latency(seg_layers, d, curves, True))
+                dups = self.pipeline_aware(seg_layers, curves, dups, arch)
             assign_cores(seg_layers, dups)
             used = sum(d * l.fp.cores for d, l in zip(dups, seg_layers))
             seq = segment_latency(seg_layers, dups, curves, False)

@@ -21,6 +21,8 @@ from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.cost import (
     Footprint,
     LayerWork,
+    PipelineTrace,
+    pipeline_trace,
     footprint,
     layer_total_curve,
     pipelined_latency,
@@ -177,18 +179,24 @@ def time_curves(layers: list[CgLayer], arch: Arch, cores: int) -> list[np.ndarra
     return curves
 
 
-def segment_latency(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray],
-                    pipelined: bool) -> float:
-    """The segment's latency with these duplications (sequential or pipelined)."""
+def segment_trace(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray]
+                  ) -> tuple[PipelineTrace, dict[tuple[str, str], float], dict[str, float]]:
+    """The pipelined segment's trace, with the lead and tail fractions used."""
     times = {l.name: float(c[d - 1]) for l, d, c in zip(layers, dups, curves)}
-    if not pipelined:
-        return float(sum(times.values()))
     names = {l.name for l in layers}
     preds = {l.name: [p for p in l.preds if p in names] for l in layers}
     lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
-    tail = {l.name: times[l.name] / max(1, l.work.out_rows) for l in layers}
-    total, _ = pipelined_latency([l.name for l in layers], times, preds, lead, tail)
-    return total
+    frac = {l.name: 1.0 / max(1, l.work.out_rows) for l in layers}
+    tail = {n: times[n] * f for n, f in frac.items()}
+    return pipeline_trace([l.name for l in layers], times, preds, lead, tail), lead, frac
+
+
+def segment_latency(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray],
+                    pipelined: bool) -> float:
+    """The segment's latency with these duplications (sequential or pipelined)."""
+    if not pipelined:
+        return float(sum(float(c[d - 1]) for d, c in zip(dups, curves)))
+    return segment_trace(layers, dups, curves)[0].makespan
 
 
 def reload_cycles(layers: list[CgLayer], arch: Arch) -> float:
@@ -218,7 +226,7 @@ def level_time(layer: CgLayer, arch: Arch) -> tuple[float, float, float]:
     D', binding and activation waves; cim.row ops: their row-group mapping
     (a remapped MVM takes one activation step per input slice).
     """
-    from cim_mlir.cost import layer_time, mvm_cycles, xb_read_cycles
+    from cim_mlir.cost import layer_time, mvm_cycles, steps_cycles, xb_read_cycles
     from cim_mlir.dialects.row import RowOp
     from cim_mlir.dialects.xbar import XbarOp
 
@@ -227,7 +235,7 @@ def level_time(layer: CgLayer, arch: Arch) -> tuple[float, float, float]:
         p = op.placement
         binding = op.binding_value()
         if isinstance(op, RowOp):
-            mvm = arch.input_slices * op.row_steps() * arch.cost.xb_read_cycles
+            mvm = steps_cycles(op.row_steps(), arch)
         else:
             mvm = mvm_cycles(footprint(layer.work.matrix, arch, binding), arch)
         # A copy's crossbars hold its tiles at the op's tile height.

@@ -133,6 +133,34 @@ def trim(curves: Sequence[np.ndarray], dups: Sequence[int]) -> list[int]:
     return out
 
 
+def pipeline_split(curves: Sequence[np.ndarray], cost: Sequence[int], budget: int,
+                   weights: Sequence[float]) -> list[int]:
+    """Copies for a pipelined segment: crossbars in proportion to sqrt(c_i w_i).
+
+    Along a chain where layer i delays the next by the fraction c_i of its time
+    w_i / x_i, the continuous optimum of sum_i c_i w_i / x_i under sum x_i = N
+    is x_i ~ sqrt(c_i w_i); rounded down to whole copies, then the leftover
+    cores go greedily to the layer gaining most.
+    """
+    roots = [float(np.sqrt(max(w, 0.0))) for w in weights]
+    total = sum(r * k for r, k in zip(roots, cost)) or 1.0
+    dups = [max(1, min(len(c), int(budget * r / total))) for c, r in zip(curves, roots)]
+    while sum(d * k for d, k in zip(dups, cost)) > budget:  # rounding overshoot
+        i = max(range(len(dups)), key=lambda j: dups[j] if dups[j] > 1 else -1)
+        if dups[i] == 1:
+            raise ValueError("infeasible")
+        dups[i] -= 1
+    free = budget - sum(d * k for d, k in zip(dups, cost))
+    while True:
+        gains = [(roots[i] * (c[d - 1] - c[d]) / k if d < len(c) and k <= free else -1.0, i)
+                 for i, (c, d, k) in enumerate(zip(curves, dups, cost))]
+        gain, i = max(gains)
+        if gain <= 0:
+            return dups
+        dups[i] += 1
+        free -= cost[i]
+
+
 def balance(curves: Sequence[np.ndarray], cost: Sequence[int], budget: int,
             dups: Sequence[int], latency: Callable[[list[int]], float],
             max_rounds: int = 1000) -> list[int]:

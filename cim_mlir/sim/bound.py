@@ -1,0 +1,90 @@
+"""A lower bound on the latency of a model on a chip, printed beside every result.
+
+No schedule at the flow's programming granularity can beat any of:
+
+* crossbar work: every MVM must activate its crossbars for its input slices
+  and row steps; spread perfectly over every crossbar of the chip.  The unit
+  is the mode's own: a CM copy occupies whole cores, an XBM copy its VXB,
+  a WLM copy its row groups (which remapping only moves around);
+* the critical path: along any chain of layers, a consumer cannot start
+  before its producer has emitted the rows its first window needs (the lead
+  fraction c of the producer's time), and cannot finish before its producer
+  finishes plus its own last row (1/rows of its time).  With x_i crossbars,
+  layer i takes at least w_i / x_i, so a chain takes at least
+  sum_i c_i w_i / x_i; even giving the chain's layers the whole chip, the best
+  split (x_i ~ sqrt(c_i w_i)) leaves (sum_i sqrt(c_i w_i))^2 / N — maximised
+  over the chains of the graph;
+* data movement: every element the flow moves through L0, at L0 bandwidth;
+* digital work: every ALU op at the chip ALU's rate;
+* reprogramming: weights beyond what the chip holds at once must be written
+  after the start, all cores writing in parallel.
+
+The bound is the largest of the first three (they may overlap) plus the
+last.  ``achieved / bound`` shows how far a schedule is from the limit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from cim_mlir.arch import ComputingMode
+from cim_mlir.cost import alu_cycles, footprint, row_steps, steps_cycles, transfer_cycles
+
+if TYPE_CHECKING:
+    from cim_mlir.sim.simulator import Simulator
+
+
+def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
+    arch = sim.arch
+    mode = sim.flow.computing_mode
+    work = 0.0
+    works: dict[str, float] = {}
+    xbars_needed = 0
+    rows_needed = 0
+    for name, stats in sim.layers.items():
+        if not stats.cim or stats.matrix is None:
+            continue
+        fp = footprint(stats.matrix, arch)
+        units = fp.cores * arch.xbars_per_core if mode == ComputingMode.CM else fp.xbars
+        steps = steps_cycles(row_steps(fp.tile_rows, arch), arch)
+        works[name] = stats.mvms * steps * units
+        work += works[name]
+        xbars_needed += fp.xbars
+        rows_needed += fp.xbars * fp.tile_rows
+    compute = work / arch.num_xbars
+    path = critical_path(sim, works) / arch.num_xbars
+    buffer = transfer_cycles(sim.counts.get("l0_elems", 0.0), arch, arch.chip.l0_bw)
+    alu = alu_cycles(sim.counts.get("alu_ops", 0.0), arch.chip.alu)
+    reload = 0.0
+    if xbars_needed > arch.num_xbars:
+        extra_rows = rows_needed * (1 - arch.num_xbars / xbars_needed)
+        write = arch.cost.write_row_cycles(arch.crossbar.cell_type)
+        reload = math.ceil(extra_rows / arch.num_cores) * write
+    parts = {"crossbar": compute, "critical_path": path, "buffer": buffer, "alu": alu,
+             "reload": reload}
+    return max(compute, path, buffer, alu) + reload, parts
+
+
+def critical_path(sim: Simulator, works: dict[str, float]) -> float:
+    """max over constraint chains of (sum_i sqrt(c_i w_i))^2 (divide by N for cycles).
+
+    The chains are those of the pipeline recurrence (cim_mlir.cost.pipeline_trace):
+    a consumer's start waits for a lead fraction c of its producer's time; a layer
+    finishes after its whole run (c = 1) or, through a tail, 1/rows of its time
+    after its producer finishes.  Longest path by DP in program order.
+    """
+    start: dict[str, float] = {}
+    finish: dict[str, float] = {}
+    for name in sim.schedule:  # program order
+        if name not in works:
+            continue
+        info = sim.schedule[name]
+        preds = {p: f for p, f in info.get("preds", {}).items() if p in finish}
+        start[name] = max((start[p] + math.sqrt(f * works[p]) for p, f in preds.items()),
+                          default=0.0)
+        tail = math.sqrt(works[name] / max(1, info.get("rows", 1)))
+        finish[name] = max([start[name] + math.sqrt(works[name])]
+                           + [finish[p] + tail for p in preds])
+    top = max(finish.values(), default=0.0)
+    return top * top
