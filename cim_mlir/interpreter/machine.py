@@ -393,6 +393,109 @@ class RowCopy:
         return pm, act
 
 
+class RowCrossbar:
+    """One crossbar programmed row by row (WLM): a cell array and its weight map."""
+
+    def __init__(self, rows: int, cols: int, cells_per_weight: int):
+        self.rows, self.cols, self.cpw = rows, cols, cells_per_weight
+        self.w = np.zeros((rows, cols))
+        """Weight value at the first cell of each weight."""
+        self.start = np.zeros((rows, cols), bool)
+        """First cell of a weight."""
+        self.used = np.zeros((rows, cols), bool)
+        self.scale = np.zeros((rows, cols))
+        """Per-channel weight scale at the first cell."""
+        self.tensor_scale = np.zeros((rows, cols))
+        self.bias = np.zeros((rows, cols))
+        """Bias of a block whose first matrix row is on this row (added by reads of it)."""
+        self.layer = np.full(rows, -1, dtype=np.int64)
+        self.layers: list[str] = []
+        self.version = 0
+        self.reads: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
+
+    def program(self, row: int, col: int, w: np.ndarray, bias: np.ndarray | None,
+                scale: np.ndarray, tensor_scale: float, layer: str) -> None:
+        """Block (G, R, C): group k on rows row + k*R.., weights from cell col + k*C*cpw.
+
+        The write programs its whole span, rows [row, row + G*R) x cells
+        [col, col + G*C*cpw): off-diagonal cells of a grouped block become
+        empty, and any earlier weight with a cell in the span is erased.
+        """
+        g, r, c = w.shape
+        cpw = self.cpw
+        nrows, ncols = g * r, g * c
+        width = ncols * cpw
+        rows = slice(row, row + nrows)
+        diag = (np.arange(nrows)[:, None] // r) == (np.arange(ncols)[None, :] // c)
+        cells_new = np.repeat(diag, cpw, axis=1)  # (nrows, width)
+        # Erase old weights with a cell in the span (they may start up to cpw-1 before it).
+        lo = max(0, col - cpw + 1)
+        hit = np.zeros((nrows, self.cols), bool)
+        hit[:, lo:col + width] = self.start[rows, lo:col + width]
+        if hit.any():
+            used = self.used[rows]  # views
+            for t in range(cpw):
+                used[:, t:][hit[:, :self.cols - t]] = False
+            for arr in (self.start, self.w, self.scale, self.tensor_scale, self.bias):
+                arr[rows][hit] = 0
+        starts = np.zeros((nrows, width), bool)
+        starts[:, ::cpw] = diag
+        wflat = np.zeros((nrows, width))
+        wflat[:, ::cpw] = _block_diag(w)
+        sflat = np.zeros((nrows, width))
+        sflat[:, ::cpw] = np.where(diag, scale.reshape(-1)[None, :], 0.0)
+        bflat = np.zeros((nrows, width))
+        if bias is not None:
+            first_rows = (np.arange(nrows) % r) == 0
+            bflat[:, ::cpw] = np.where(diag & first_rows[:, None], bias[None, :], 0.0)
+        cells = slice(col, col + width)
+        self.w[rows, cells] = wflat
+        self.scale[rows, cells] = sflat
+        self.bias[rows, cells] = bflat
+        self.tensor_scale[rows, cells] = np.where(starts, tensor_scale, 0.0)
+        self.start[rows, cells] = starts
+        self.used[rows, cells] = cells_new
+        if layer not in self.layers:
+            self.layers.append(layer)
+        self.layer[rows] = self.layers.index(layer)
+        self.version += 1
+        self.reads.clear()
+
+    def matrix_for(self, row: int, length: int, what: str, width: int | None = None
+                   ) -> tuple[ProgrammedMatrix, np.ndarray]:
+        """The (1, length, ncols) matrix rows [row, row+length) apply, and its columns.
+
+        Columns are the weights with a cell in those rows, in column order, or
+        (``width`` given, a tile of a tiled copy) the tile's ``width`` weights
+        from cell 0.
+        """
+        key = (row, length, width)
+        if key in self.reads:
+            return self.reads[key]
+        rows = slice(row, row + length)
+        start = self.start[rows]
+        empty = ~start.any(axis=1)
+        if empty.any():
+            raise AccessError(f"{what}: row {row + int(np.argmax(empty))} of the crossbar was "
+                              "never written")
+        cols = np.flatnonzero(start.any(axis=0)) if width is None else \
+            np.arange(width, dtype=np.int64) * self.cpw
+        holds = start[:, cols]
+        w = self.w[rows][:, cols]
+        scale = np.where(holds, self.scale[rows][:, cols], 0.0).max(axis=0)
+        tensor = np.where(holds, self.tensor_scale[rows][:, cols], 0.0).max(axis=0)
+        bias = self.bias[rows][:, cols].sum(axis=0)
+        ids = sorted(set(self.layer[rows].tolist()) - {-1})
+        layer = "+".join(self.layers[i] for i in ids)
+        pm = ProgrammedMatrix(layer, w[None], bias if bias.any() else None, scale[None],
+                              float(tensor.max(initial=0.0)),
+                              placement_one_step(length), holds=holds[None])
+        pm.cache["mixed_scales"] = bool(
+            (np.where(holds, self.scale[rows][:, cols], scale) != scale).any()) or len(ids) > 1
+        self.reads[key] = (pm, cols)
+        return pm, cols
+
+
 def _block_diag(w: np.ndarray) -> np.ndarray:
     """(G, R, C) -> (G*R, G*C) block-diagonal."""
     g, r, c = w.shape
