@@ -26,7 +26,7 @@ from cim_mlir.arch import Arch
 from cim_mlir.diagnostics import CimError
 from cim_mlir.dialects.cim import get_arch
 from cim_mlir.dialects.mop import FlowOp
-from cim_mlir.interpreter.functions import MopFunctions, op_weight
+from cim_mlir.interpreter.functions import FlowAbort, MopFunctions, op_weight
 from cim_mlir.interpreter.machine import Machine, MachineStats
 from cim_mlir.interpreter.numerics import (
     IntNumerics,
@@ -144,7 +144,11 @@ def _execute(module: Operation, flow: FlowOp, arch: Arch, bound: list, numerics:
     top = _top(module)
     interp = Interpreter(top if isinstance(top, ModuleOp) else ModuleOp([]))
     interp.register_implementations(functions)
-    interp.run_op(flow, ())
+    try:
+        interp.run_op(flow, ())
+    except FlowAbort as abort:
+        error = abort.error
+        raise error.with_traceback(error.__traceback__) from None
     return functions.outputs, machine
 
 

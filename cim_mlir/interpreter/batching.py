@@ -121,82 +121,84 @@ class Overlay:
         return None
 
 
-def _sorted_disjoint(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, bool]:
-    order = np.argsort(lo, kind="stable")
-    los, his = lo[order], hi[order]
-    return order, bool((his[:-1] <= los[1:]).all()) if lo.size > 1 else True
+def _intervals(accesses: list[Access]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, hi, iteration) of every access in every iteration."""
+    lo = np.concatenate([a.lo for a in accesses])
+    hi = np.concatenate([a.hi for a in accesses])
+    it = np.concatenate([np.arange(a.base.size) for a in accesses])
+    return lo, hi, it
 
 
-def _cross_overlap_intervals(x: Access, w: Access) -> bool:
-    """Whether x in iteration k and w in iteration j != k may touch a common element."""
-    n = x.base.size
-    if n == 1:
-        return False
-    wlo, whi = w.lo, w.hi
-    xlo, xhi = x.lo, x.hi
-    if xhi.max() <= wlo.min() or whi.max() <= xlo.min():
-        return False
-    order, disjoint = _sorted_disjoint(wlo, whi)
-    if not disjoint:
-        return True
-    los, his = wlo[order], whi[order]
-    first = np.searchsorted(his, xlo, side="right")
-    last = np.searchsorted(los, xhi, side="left")
-    cnt = last - first
-    if (cnt >= 2).any():
-        return True
-    one = cnt == 1
-    if not one.any():
-        return False
-    k = np.flatnonzero(one)
-    return bool((order[first[k]] != k).any())
-
-
-def _cross_overlap_exact(x: Access, w: Access) -> bool | None:
-    """Exact element check; None when too large to build."""
-    n = x.base.size
-    lx = x.length if x.offsets is None else x.offsets.size
-    lw = w.length if w.offsets is None else w.offsets.size
-    if n * (lx + lw) > REFINE_LIMIT or not (x.exact and w.exact):
+def _elements(accesses: list[Access]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(element, iteration) of every access in every iteration; None if not exact/too big."""
+    if not all(a.exact for a in accesses):
         return None
-    wa = w.elements().reshape(-1)
-    wi = np.repeat(np.arange(n), lw)
-    order = np.argsort(wa, kind="stable")
-    wa_s, wi_s = wa[order], wi[order]
-    if x is w:
-        same = wa_s[1:] == wa_s[:-1]
-        return bool((same & (wi_s[1:] != wi_s[:-1])).any())
-    xa = x.elements().reshape(-1)
-    xi = np.repeat(np.arange(n), lx)
-    pos = np.searchsorted(wa_s, xa)
-    inside = pos < wa_s.size
-    match = np.zeros(xa.size, bool)
-    match[inside] = wa_s[pos[inside]] == xa[inside]
-    if not match.any():
+    total = sum(a.base.size * (a.length if a.offsets is None else a.offsets.size)
+                for a in accesses)
+    if total > REFINE_LIMIT:
+        return None
+    el = np.concatenate([a.elements().reshape(-1) for a in accesses])
+    it = np.concatenate([np.repeat(np.arange(a.base.size),
+                                   a.length if a.offsets is None else a.offsets.size)
+                         for a in accesses])
+    return el, it
+
+
+def _conflicts(reads: list[Access], writes: list[Access], lo_key: str = "lo") -> bool:
+    """Whether an element written in one iteration is touched (read or written) in another.
+
+    Write intervals are swept in address order: a cluster of overlapping
+    intervals must belong to a single iteration; a read interval may only
+    meet clusters of its own iteration.
+    """
+    if not writes:
         return False
-    # Some address of x equals some element of w; check every w element with that address.
-    lo = np.searchsorted(wa_s, xa[match], side="left")
-    hi = np.searchsorted(wa_s, xa[match], side="right")
-    xi_m = xi[match]
-    # An address held by w in several iterations: any iteration other than k conflicts.
-    multi = (hi - lo) > 1
-    if multi.any():
+    wlo, whi, wit = _intervals(writes)
+    order = np.argsort(wlo, kind="stable")
+    wlo, whi, wit = wlo[order], whi[order], wit[order]
+    reach = np.maximum.accumulate(whi)
+    new = np.ones(wlo.size, bool)
+    new[1:] = wlo[1:] >= reach[:-1]
+    starts = np.flatnonzero(new)
+    cmin = np.minimum.reduceat(wit, starts)
+    cmax = np.maximum.reduceat(wit, starts)
+    if (cmin != cmax).any():
         return True
-    return bool((wi_s[lo] != xi_m).any())
-
-
-def cross_overlap(x: Access, w: Access) -> bool:
-    if x is w:
-        lo, hi = w.lo, w.hi
-        _, disjoint = _sorted_disjoint(lo, hi)
-        if disjoint:
-            return False
-        exact = _cross_overlap_exact(w, w)
-        return True if exact is None else exact
-    if not _cross_overlap_intervals(x, w):
+    if not reads:
         return False
-    exact = _cross_overlap_exact(x, w)
-    return True if exact is None else exact
+    clo = wlo[starts]
+    chi = np.maximum.reduceat(whi, starts)
+    rlo, rhi, rit = _intervals(reads)
+    first = np.searchsorted(chi, rlo, side="right")
+    last = np.searchsorted(clo, rhi, side="left")  # clusters [first, last) overlap
+    hit = last > first
+    if not hit.any():
+        return False
+    run = np.zeros(cmin.size, np.int64)
+    run[1:] = np.cumsum(cmin[1:] != cmin[:-1])
+    f, l_, k = first[hit], last[hit] - 1, rit[hit]
+    return bool(((run[f] != run[l_]) | (cmin[f] != k)).any())
+
+
+def _conflicts_exact(reads: list[Access], writes: list[Access]) -> bool | None:
+    w = _elements(writes)
+    r = _elements(reads) if reads else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if w is None or r is None:
+        return None
+    wel, wit = w
+    order = np.argsort(wel, kind="stable")
+    wel, wit = wel[order], wit[order]
+    same = wel[1:] == wel[:-1]
+    if (same & (wit[1:] != wit[:-1])).any():
+        return True
+    rel, rit = r
+    if rel.size == 0:
+        return False
+    pos = np.searchsorted(wel, rel)
+    inside = pos < wel.size
+    pos = np.minimum(pos, wel.size - 1)
+    match = inside & (wel[pos] == rel)
+    return bool((match & (wit[pos] != rit)).any())
 
 
 def analyze(accesses: list[Access], n: int) -> Plan | str:
@@ -238,15 +240,14 @@ def analyze(accesses: list[Access], n: int) -> Plan | str:
             lo, _ = plan.shadows[a.space]
             defined[a.space][a.static_elements() - lo] = True
     others = [a for a in accesses if not touches_shadow(a)]
-    writers = [a for a in others if a.writes]
-    for w in writers:
-        for x in others:
-            if x.space != w.space:
-                continue
-            if cross_overlap(x, w):
-                what = "writes" if x.writes else "reads"
-                return (f"{x.label} {what} {_space(x.space)} elements that "
-                        f"{w.label} writes in another iteration")
+    for space in {a.space for a in others}:
+        writes = [a for a in others if a.space == space and a.writes]
+        reads = [a for a in others if a.space == space and a.reads and not a.writes]
+        if _conflicts(reads, writes):
+            exact = _conflicts_exact(reads, writes)
+            if exact is None or exact:
+                return (f"an element of {_space(space)} written in one iteration is read or "
+                        f"written in another (a dependence between iterations)")
     return plan
 
 

@@ -97,8 +97,18 @@ def _prod(shape: Any) -> int:
     return int(math.prod(shape))
 
 
-class LocatedFailure(Exception):
-    """Internal: an AccessError with the batch row it happened in."""
+class FlowAbort(BaseException):
+    """Carries an error out of nested interpretation.
+
+    xDSL's interpreter catches every ``Exception`` raised by an implementation
+    and attaches a print of the whole module to it, at every nesting level;
+    a ``BaseException`` passes through untouched and :func:`run_flow`
+    re-raises the error it carries.
+    """
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
 
 
 @register_impls
@@ -119,6 +129,15 @@ class MopFunctions(InterpreterFunctions):
     # ---- structure ------------------------------------------------------------------
     @impl(FlowOp)
     def run_flow(self, interp: Interpreter, op: FlowOp, args: PythonValues) -> PythonValues:
+        try:
+            self._flow(interp, op)
+        except FlowAbort:
+            raise
+        except Exception as e:
+            raise FlowAbort(e) from None
+        return ()
+
+    def _flow(self, interp: Interpreter, op: FlowOp) -> None:
         for buf, array in self.inputs:
             flat = to_physical(np.asarray(array, dtype=np.float64), buf.layout.data)
             self.m.l0.write(np.array([buf.addr.data]), flat[None, :], False,
@@ -135,7 +154,6 @@ class MopFunctions(InterpreterFunctions):
             except AccessError as e:
                 raise CimError(str(e), "flow outputs") from None
             self.outputs.append(from_physical(flat.copy(), shape, buf.layout.data))
-        return ()
 
     @impl(SegmentOp)
     def run_segment(self, interp: Interpreter, op: SegmentOp, args: PythonValues) -> PythonValues:
@@ -206,12 +224,16 @@ class MopFunctions(InterpreterFunctions):
     def _located(self, op: Operation, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
-        except CimError:
+        except FlowAbort:
             raise
+        except CimError as e:
+            raise FlowAbort(e) from None
         except AccessError as e:
-            raise CimError(str(e), self._where(op, getattr(e, "row", None))) from None
+            raise FlowAbort(CimError(str(e), self._where(op, getattr(e, "row", None)))) from None
         except KernelError as e:
-            raise CimError(f"digital operator failed: {e}", self._where(op)) from None
+            raise FlowAbort(CimError(f"digital operator failed: {e}", self._where(op))) from None
+        except Exception as e:  # a bug: keep the original exception and traceback
+            raise FlowAbort(e) from None
 
     def _where(self, op: Operation, row: int | None = None) -> str:
         layer = op.properties.get("layer")
