@@ -358,6 +358,20 @@ def test_unknown_pass_option_is_a_clean_error(capsys, chain_file: str) -> None:
     assert rc == 1 and "unknown solver 'simplex'" in err and "Traceback" not in err
 
 
+@pytest.mark.xfail(strict=True, reason="BUG: a malformed pass pipeline (here options "
+                   "separated by a comma inside braces) raises xDSL's ArgSpecParseError, a "
+                   "BaseException that cim_opt.run() does not catch: Python traceback instead "
+                   "of one 'cim-opt: error:' line")
+@pytest.mark.parametrize("spec", ["cg-dup{solver=cpsat,balance=false}", "cg-dup{solver=cpsat"])
+def test_malformed_pipeline_is_a_clean_error(spec: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "cim_mlir.tools.cim_opt",
+                           str(EXAMPLES / "conv_relu.onnx"), "-p", spec],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("cim-opt: error:")
+
+
 def _time_cim_opt(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "cim_mlir.tools.cim_opt", *args],
