@@ -6,7 +6,9 @@
 * ``trim`` never increases a layer's time and never adds copies;
 * ``balance`` never increases the latency function it is given;
 * on the zoo's ResNets (light form) in CM on isaac-baseline and jia-isscc21 the
-  DP and CP-SAT objectives agree within 1% per segment (differences printed).
+  DP and CP-SAT objectives agree within 1% per segment, and so do the
+  sequential and pipelined estimates of the whole cg-dup pass run with each
+  solver (differences printed; run with -s to see them).
 """
 
 from __future__ import annotations
@@ -224,3 +226,45 @@ def test_dp_and_cpsat_agree_on_resnets(model: str, arch_name: str) -> None:
     for line in report[:10]:
         print("  " + line)
     assert worst <= 0.01
+
+
+@pytest.mark.parametrize("model", ["resnet18", "resnet50"])
+@pytest.mark.parametrize("arch_name", ["isaac-baseline", "jia-isscc21"])
+def test_cg_dup_with_dp_and_cpsat_on_resnets(model: str, arch_name: str) -> None:
+    """The whole cg-dup pass (solver, trim, pipeline balance) with each solver:
+    compare the schedules' sequential and pipelined latency estimates."""
+    from cim_mlir.passes.cg_graph import segment_latency
+
+    arch = load_arch(arch_name).with_mode(ComputingMode.CM)
+    results = {}
+    for solver in ("dp", "cpsat"):
+        remarks.enabled = False
+        try:
+            module = import_onnx(model_zoo.zoo_path(model, "light"))
+            set_arch(module, arch)
+            passes = available_passes()
+            ctx = make_context()
+            for name in ("onnx-canonicalize", "convert-onnx-to-cim-core", "cg-segment"):
+                passes[name]()().apply(ctx, module)
+            passes["cg-dup"]()(solver=solver).apply(ctx, module)
+            module.verify()
+        finally:
+            remarks.enabled = True
+        seq = pipe = 0.0
+        dups = {}
+        for layers in by_segment(build_graph(module, arch)).values():
+            curves = time_curves(layers, arch, arch.num_cores)
+            d = [layer.op.sched.dup.data for layer in layers]
+            assert used([layer.fp.cores for layer in layers], d) <= arch.num_cores
+            seq += segment_latency(layers, d, curves, False)
+            pipe += segment_latency(layers, d, curves, True)
+            dups.update({layer.name: x for layer, x in zip(layers, d)})
+        results[solver] = (seq, pipe, dups)
+    (s_dp, p_dp, d_dp), (s_cp, p_cp, d_cp) = results["dp"], results["cpsat"]
+    rel_seq = abs(s_cp - s_dp) / s_dp
+    rel_pipe = abs(p_cp - p_dp) / p_dp
+    moved = sorted(k for k in d_dp if d_dp[k] != d_cp[k])
+    print(f"\ncg-dup on {model}/{arch_name}: sequential dp {s_dp:.0f} cpsat {s_cp:.0f} "
+          f"({100 * rel_seq:.3f}%), pipelined dp {p_dp:.0f} cpsat {p_cp:.0f} "
+          f"({100 * rel_pipe:.3f}%), {len(moved)} layers with other dups {moved[:5]}")
+    assert rel_seq <= 0.01 and rel_pipe <= 0.01
