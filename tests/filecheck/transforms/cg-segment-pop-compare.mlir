@@ -1,9 +1,11 @@
 // BUG: cg-segment's pop step compares the latency of different sets of
-// layers.  With end = 2 ([a, b] fit the 4 cores, big does not) it computes
+// layers.  In crossbar read steps (4 cores of one 32x32 crossbar, all else
+// ideal, a row write = 10 steps), with end = 2 ([a, b] fit the 4 cores, big
+// does not) it computes
 //   best  = lat([a, b]) + lat([big])            = 36 + (1 + 320 reload) = 357
 //   trial = lat([a])    + lat([b]) (+30 reload) = 9 + 39               = 48
 // and pops b because 48 < 357, although the trial leaves `big` out.  The
-// result [a] [b] [big] costs 9 + 39 + 321 = 369 cycles by the pass's own cost
+// result [a] [b] [big] costs 9 + 39 + 321 = 369 steps by the pass's own cost
 // model, [a, b] [big] costs 357.  Expected: a and b share segment 0 (compare
 // both candidates over the same layers, e.g. up to fitting_end(end)).
 // XFAIL: *

@@ -4,8 +4,9 @@
 
 // cg-segment on arch "t4": 4 cores of one 32x32 crossbar (8-bit cells), every
 // parameter but the crossbar ideal, so a layer of M output positions on d
-// copies takes ceil(M/d) cycles and reloading a 27-row matrix costs
-// 27 rows x 10 cycles (ReRAM) = 270 cycles.
+// copies takes ceil(M/d) crossbar read steps and reloading a 27-row matrix
+// costs 27 row writes of 10 steps each (ReRAM) = 270 steps.  The numbers
+// below count steps; decisions depend only on these ratios.
 
 // Two 3x3 convs of 3 -> 3 channels (27 x 3, one core each) fit: one segment.
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {
@@ -25,7 +26,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
 // -----
 
 // Five such convs (64 output positions each) need 5 cores: the maximal prefix
-// [c0..c3] (4 x 64 = 256) + [c4] (64/4 = 16, + 270 reload) = 542 cycles is
+// [c0..c3] (4 x 64 = 256) + [c4] (64/4 = 16, + 270 reload) = 542 steps is
 // beaten by popping c3: [c0..c2] (dups 2,1,1: 32 + 64 + 64 = 160) + [c3, c4]
 // (dups 2,2: 64, + 270) = 494; popping c2 too gives 64 + 430 = 494, no better.
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {
