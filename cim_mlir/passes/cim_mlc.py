@@ -3,8 +3,11 @@
 Runs exactly the passes the module's arch exposes — CM: CG-grained only;
 XBM: CG + MVM; WLM: CG + MVM + VVM — then lowers to the meta-operator flow.
 Its options switch optimisations off to produce the paper's baselines with
-the same code (``cim-mlc{dup=false}`` is "CG-Pipeline", ``pipeline=false``
-"CG-Duplication", ``solver=greedy pipeline=false`` Poly-Schedule-like).
+the same code: ``cim-mlc{dup=false pipeline=false}`` is "no optimisation",
+``dup=false`` "CG-Pipeline", ``pipeline=false`` "CG-Duplication", the
+default in CM "CG-P&D", ``solver=greedy pipeline=false`` Poly-Schedule-like
+(greedy duplication; its batch pipeline does not shorten one image), and in
+XBM/WLM ``mvm-dup``, ``mvm-pipeline`` and ``vvm`` add the finer levels.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ class CimMlcPass(CimPass):
     """CG-grained duplication."""
     pipeline: bool = True
     """CG-grained inter-operator pipeline."""
-    mvm: bool = True
-    """MVM-grained duplication and staggered pipeline (XBM and WLM)."""
+    mvm_dup: bool = True
+    """MVM-grained duplication (XBM and WLM)."""
+    mvm_pipeline: bool = True
+    """MVM-grained staggered pipeline (XBM and WLM)."""
     vvm: bool = True
     """VVM-grained row remapping (WLM)."""
 
@@ -56,8 +61,10 @@ class CimMlcPass(CimPass):
             steps.append(make("cg-pipeline"))
         if arch.computing_mode >= ComputingMode.XBM:
             steps.append(make("convert-cim-core-to-xbar"))
-            if self.mvm:
-                steps += [make("mvm-dup"), make("mvm-pipeline")]
+            if self.mvm_dup:
+                steps.append(make("mvm-dup"))
+            if self.mvm_pipeline:
+                steps.append(make("mvm-pipeline"))
         if arch.computing_mode >= ComputingMode.WLM:
             steps.append(make("convert-cim-xbar-to-row"))
             if self.vvm:

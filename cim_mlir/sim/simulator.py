@@ -101,6 +101,8 @@ class LayerStats:
     energy_pj: float = 0.0
     matrix: WeightMatrix | None = None
     cim: bool = False
+    xbars: set[int] = field(default_factory=set)
+    """Crossbars its reads activate (for Gantt charts of crossbar activity)."""
 
 
 @dataclass
@@ -142,10 +144,22 @@ class PerfReport:
             "layers": {
                 name: {"segment": s.segment, "start": round(s.start, 2),
                        "cycles": round(s.cycles, 2), "peak_active_xbars": round(s.peak_xbars, 2),
-                       "mvms": s.mvms, "energy_pj": round(s.energy_pj, 2)}
-                for name, s in self.layers.items()
+                       "mvms": s.mvms, "energy_pj": round(s.energy_pj, 2),
+                       "xbars": _ranges(s.xbars)}
+                for name, s in self.layers.items() if s.cim
             },
         }
+
+
+def _ranges(values: set[int]) -> list[list[int]]:
+    """Sorted integers as [first, last] runs (compact crossbar lists in JSON)."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and out[-1][1] == v - 1:
+            out[-1][1] = v
+        else:
+            out.append([v, v])
+    return out
 
 
 class Simulator:
@@ -183,9 +197,13 @@ class Simulator:
             cost.counts["l0_elems"] += elems
         return cost
 
+    def _uses(self, op: Operation, first: int, count: int) -> None:
+        self._layer(op).xbars.update(range(first, first + count))
+
     def op_cost(self, op: Operation) -> Cost:
         arch = self.arch
         if isinstance(op, ReadXbOp):
+            self._uses(op, op.xb.data, op.len.data)
             rows = self.vxb_rows.get(op.xb.data, arch.xb_rows)
             steps = arch.input_slices * row_steps(rows, arch)
             cost = Cost(xb_read_cycles(rows, arch) * op.waves.data, CIM,
@@ -194,6 +212,7 @@ class Simulator:
                 arch, min(rows, arch.crossbar.parallel_row))
             return cost
         if isinstance(op, ReadRowOp):
+            self._uses(op, op.xb.data, op.count.data)
             cost = Cost(steps_cycles(1, arch), CIM, op.count.data)
             cost.energy["crossbar"] += op.count.data * arch.input_slices * \
                 xb_step_energy(arch, op.len.data)
@@ -225,6 +244,7 @@ class Simulator:
             raise CimError(f"read_core on core {op.core.data}, which no write_core programmed",
                            f"'{op.name}' ({op.layer.data if op.layer else '?'})")
         fp = footprint(m, arch)
+        self._uses(op, op.core.data * arch.xbars_per_core, fp.xbars)
         out = p["out_shape"]
         mvms = math.prod(out[:-1])
         cycles = mvms * xb_read_cycles(fp.tile_rows, arch)
