@@ -47,6 +47,9 @@ class WlmLowering(XbmLowering):
                 reads: list[Operation] = []
                 for c in wave:
                     src, dst = slots[c.index]
+                    if op.vxb.xbars.data == 1:
+                        # count = 1: rows [row, row + len) multiply the input at src
+                        src = src.shifted(step * size)
                     props = {"xb": IntAttr(c.xb), "row": IntAttr(step * size),
                              "len": IntAttr(min(size, op.tile_rows() - step * size)),
                              "count": IntAttr(op.vxb.xbars.data), "height": op.rows.height,
