@@ -423,9 +423,10 @@ class MopFunctions(InterpreterFunctions):
                 raise AccessError(f"block of {g * r} rows x {g * c * arch.cells_per_weight} "
                                   f"cells at row {op.row.data}, cell {op.col.data} exceeds the "
                                   f"{arch.xb_rows}x{arch.xb_cols} crossbar")
-            if (alpha, beta) != (1.0, 1.0):
-                raise AccessError("a single-crossbar write_row of a matrix with alpha/beta is "
-                                  "not supported (use a tiled write, count > 1)")
+            if alpha != 1.0:  # rows hold alpha * W (same integers, scale |alpha| * s)
+                w, scale, tensor = w * alpha, scale * abs(alpha), tensor * abs(alpha)
+            if bias is not None and beta != 1.0:
+                bias = bias * beta
             xbar = self.m.row_xbar(op.xb.data, True, "write_row")
             xbar.program(op.row.data, op.col.data, w, bias, scale, tensor, layer)
             return ()

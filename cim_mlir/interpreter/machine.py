@@ -410,6 +410,10 @@ class RowCrossbar:
         """Bias of a block whose first matrix row is on this row (added by reads of it)."""
         self.layer = np.full(rows, -1, dtype=np.int64)
         self.layers: list[str] = []
+        self.row_block = np.full(rows, -1, dtype=np.int64)
+        """The write_row block each row belongs to (the latest write of the row)."""
+        self.block_cols: list[np.ndarray] = []
+        """Per block: the first cell of each of its weight columns."""
         self.version = 0
         self.reads: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
 
@@ -458,6 +462,8 @@ class RowCrossbar:
         if layer not in self.layers:
             self.layers.append(layer)
         self.layer[rows] = self.layers.index(layer)
+        self.row_block[rows] = len(self.block_cols)
+        self.block_cols.append(col + np.arange(ncols, dtype=np.int64) * cpw)
         self.version += 1
         self.reads.clear()
 
@@ -465,21 +471,24 @@ class RowCrossbar:
                    ) -> tuple[ProgrammedMatrix, np.ndarray]:
         """The (1, length, ncols) matrix rows [row, row+length) apply, and its columns.
 
-        Columns are the weights with a cell in those rows, in column order, or
-        (``width`` given, a tile of a tiled copy) the tile's ``width`` weights
-        from cell 0.
+        The columns are the weight columns of the blocks (write_rows) the rows
+        belong to, in cell order — zero where a column has no weight in the
+        activated rows — or (``width`` given, a tile of a tiled copy) the
+        tile's ``width`` weights from cell 0.
         """
         key = (row, length, width)
         if key in self.reads:
             return self.reads[key]
         rows = slice(row, row + length)
         start = self.start[rows]
-        empty = ~start.any(axis=1)
-        if empty.any():
-            raise AccessError(f"{what}: row {row + int(np.argmax(empty))} of the crossbar was "
-                              "never written")
-        cols = np.flatnonzero(start.any(axis=0)) if width is None else \
-            np.arange(width, dtype=np.int64) * self.cpw
+        owner = self.row_block[rows]
+        if (owner < 0).any():
+            raise AccessError(f"{what}: row {row + int(np.argmax(owner < 0))} of the crossbar "
+                              "was never written")
+        if width is None:
+            cols = np.unique(np.concatenate([self.block_cols[b] for b in np.unique(owner)]))
+        else:
+            cols = np.arange(width, dtype=np.int64) * self.cpw
         holds = start[:, cols]
         w = self.w[rows][:, cols]
         scale = np.where(holds, self.scale[rows][:, cols], 0.0).max(axis=0)
