@@ -358,10 +358,6 @@ def test_unknown_pass_option_is_a_clean_error(capsys, chain_file: str) -> None:
     assert rc == 1 and "unknown solver 'simplex'" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a malformed pass pipeline (here options "
-                   "separated by a comma inside braces) raises xDSL's ArgSpecParseError, a "
-                   "BaseException that cim_opt.run() does not catch: Python traceback instead "
-                   "of one 'cim-opt: error:' line")
 @pytest.mark.parametrize("spec", ["cg-dup{solver=cpsat,balance=false}", "cg-dup{solver=cpsat"])
 def test_malformed_pipeline_is_a_clean_error(spec: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "cim_mlir.tools.cim_opt",
@@ -578,16 +574,10 @@ def _gemm_with_full_bias(g: _Graph):
     return g.node("Gemm", [x, g.weight([16, 6]), g.weight([2, 6])]), _cm_arch()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Gemm whose C is an activation becomes a "
-                   "cim.core.matmul with that bias and convert-cim-to-mop drops it (write_core "
-                   "only takes constant biases): the flow computes x @ W without + C")
 def test_gemm_with_activation_bias(tmp_path: Path) -> None:
     assert _compile_and_compare(_gemm_with_activation_bias, tmp_path) <= 1e-4
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Gemm with an (M, N) constant C becomes a "
-                   "cim.core.matmul its own verifier rejects ('bias shape [2, 6] does not "
-                   "broadcast to N = 6')")
 def test_gemm_with_full_bias(tmp_path: Path) -> None:
     assert _compile_and_compare(_gemm_with_full_bias, tmp_path) <= 1e-4
 

@@ -174,6 +174,13 @@ class CimCoreOp(IRDLOperation):
             if len(set(cores)) != len(cores) or min(cores) < 0:
                 raise VerifyException(
                     f"'{self.name}' {self.layer_name}: cores {cores} must be distinct and >= 0")
+            per = self.footprint.cores.data
+            for k in range(0, len(cores), per):
+                copy = cores[k:k + per]
+                if copy != list(range(copy[0], copy[0] + per)):
+                    raise VerifyException(
+                        f"'{self.name}' {self.layer_name}: the cores of one copy must be "
+                        f"consecutive, got {copy} for copy {k // per}")
         arch = _arch_of(self)
         if arch is None:
             return

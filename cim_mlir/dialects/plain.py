@@ -46,7 +46,8 @@ def format_plain(value: Any) -> str:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {format_plain(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{format_plain(str(k))} = {format_plain(v)}"
+                               for k, v in value.items()) + "}"
     if isinstance(value, Sequence):
         return "[" + ", ".join(format_plain(v) for v in value) + "]"
     raise TypeError(f"not a plain value: {value!r}")

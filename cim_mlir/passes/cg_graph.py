@@ -33,8 +33,10 @@ from cim_mlir.dialects.core import CimCoreOp, ConvLike, MatmulLike
 # DCOM ops that map output rows to the same input rows (elementwise, or
 # reducing the last axis of a row-major tensor / channels of NCHW).
 ROWWISE = {"Relu", "Clip", "Sigmoid", "Tanh", "Erf", "Gelu", "Sqrt", "Pow", "Add", "Sub",
-           "Mul", "Div", "Sum", "Dropout", "Identity", "LayerNormalization", "Softmax",
-           "BatchNormalization", "LRN", "Cast", "Concat"}
+           "Mul", "Div", "Sum", "Dropout", "Identity", "BatchNormalization", "LRN", "Cast",
+           "Concat"}
+REDUCING = {"Softmax", "LayerNormalization", "ReduceMean"}
+"""Row-wise unless they reduce over the row axis."""
 WINDOWED = {"MaxPool", "AveragePool"}
 
 
@@ -96,6 +98,8 @@ def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | N
     kind = op.name.removeprefix("onnx.")
     if kind in ROWWISE:
         return rows
+    if kind in REDUCING:
+        return rows if not _reduces_rows(op) else None
     if kind in WINDOWED:
         attrs = op.onnx_attributes()  # type: ignore[attr-defined]
         k, s = attrs["kernel_shape"][0], attrs["strides"][0]
@@ -103,6 +107,28 @@ def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | N
         need = (rows - 1) * s + (k - 1) * d + 1 - attrs["pads"][0]
         return max(1, min(need, operand_rows))
     return None
+
+
+def _reduces_rows(op: Operation) -> bool:
+    """Whether a Softmax / LayerNormalization / ReduceMean reduces over the row axis."""
+    t = op.operands[0].type
+    if not isinstance(t, TensorType):
+        return True
+    rank = t.get_num_dims()
+    row_axis = 2 if rank == 4 else rank - 2
+    attrs = op.onnx_attributes()  # type: ignore[attr-defined]
+    if op.name == "onnx.ReduceMean":
+        from cim_mlir.dialects.onnx import control_value
+
+        axes = control_value(op.operands[1]) if len(op.operands) > 1 else None
+        if axes is None:
+            return True  # all axes
+        reduced = [int(a) % rank for a in axes.reshape(-1)]
+        return row_axis in reduced
+    axis = int(attrs.get("axis", -1)) % rank
+    if op.name == "onnx.LayerNormalization":
+        return axis <= row_axis  # normalises over axes [axis, rank)
+    return axis == row_axis
 
 
 def _first_rows(consumer: CimCoreOp) -> int:

@@ -182,16 +182,27 @@ class CgSegmentPass(CimPass):
                 memo[a, b] = best + (reload_cycles(layers[a:b], arch) if a > 0 else 0.0)
             return memo[a, b]
 
+        def split_cost(start: int, cut: int, horizon: int) -> float:
+            """Layers [start, horizon) as segments [start, cut), then maximal ones."""
+            total, a = latency(start, cut), cut
+            while a < horizon:
+                b = min(fitting_end(layers, a, budget), horizon)
+                total += latency(a, b)
+                a = b
+            return total
+
         bounds: list[tuple[int, int]] = []
         start = 0
         while start < len(layers):
             end = fitting_end(layers, start, budget)
             if end < len(layers):
-                best = latency(start, end) + latency(end, fitting_end(layers, end, budget))
+                # Compare cuts over the same layers: up to where the maximal
+                # next segment after the first cut would end.
+                horizon = fitting_end(layers, end, budget)
+                best = split_cost(start, end, horizon)
                 while end - 1 > start:
                     trial = end - 1
-                    value = latency(start, trial) + latency(trial, fitting_end(layers, trial,
-                                                                                budget))
+                    value = split_cost(start, trial, horizon)
                     if value >= best:
                         break
                     best, end = value, trial

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     DenseArrayBase,
@@ -39,6 +40,7 @@ from cim_mlir.dialects.core import (
     ScheduleAttr,
 )
 from cim_mlir.passes.base import CimPass
+from cim_mlir.weights import to_attr
 
 
 def _is_constant(value: SSAValue) -> bool:
@@ -78,7 +80,18 @@ def convert_conv(op: onnx.ConvOp, arch: Arch) -> ConvOp | None:
                          properties=props)
 
 
-def convert_gemm(op: onnx.GemmOp, arch: Arch) -> MatmulOp | None:
+def per_column(value: SSAValue, n: int) -> bool:
+    """A constant that adds the same value to every row: a bias the crossbar
+    peripherals can apply per output column."""
+    if not _is_constant(value):
+        return False
+    shape = list(value.type.get_shape())  # type: ignore[union-attr]
+    return shape in ([n], [1, n], [1], [], [1, 1])
+
+
+def convert_gemm(op: onnx.GemmOp, arch: Arch) -> list[Operation] | None:
+    """Gemm with constant B; a C that is not a per-column constant (a full M x N
+    matrix, or an activation) stays a digital ``Add`` of beta * C after it."""
     attrs = op.onnx_attributes()
     if not _is_constant(op.B) or attrs["transA"]:
         return None
@@ -88,8 +101,26 @@ def convert_gemm(op: onnx.GemmOp, arch: Arch) -> MatmulOp | None:
     props = _common_props(arch, op.node_name.data, WeightMatrix(k, n, 1, arch.data.weight_bits))
     props.update(trans_w=IntegerAttr(attrs["transB"], i64), alpha=FloatAttr(attrs["alpha"], f32),
                  beta=FloatAttr(attrs["beta"], f32))
-    return MatmulOp.create(operands=[op.A, op.B, op.C], result_types=[op.Y.type],
-                           properties=props)
+    if onnx.is_none(op.C) or per_column(op.C, n):
+        return [MatmulOp.create(operands=[op.A, op.B, op.C], result_types=[op.Y.type],
+                                properties=props)]
+    none = onnx.NoValueOp()
+    props["beta"] = FloatAttr(1.0, f32)
+    mm = MatmulOp.create(operands=[op.A, op.B, none.none], result_types=[op.Y.type],
+                         properties=props)
+    new: list[Operation] = [none, mm]
+    addend: SSAValue = op.C
+    name = op.node_name.data
+    if attrs["beta"] != 1.0:
+        scale = onnx.ConstantOp(to_attr(np.array(attrs["beta"], dtype=np.float32)),
+                                f"{name}/beta")
+        mul = onnx.MulOp.create(operands=[op.C, scale.output], result_types=[op.C.type],
+                                properties={"name": StringAttr(f"{name}/beta_c")})
+        new += [scale, mul]
+        addend = mul.results[0]
+    add = onnx.AddOp.create(operands=[mm.output, addend], result_types=[op.Y.type],
+                            properties={"name": StringAttr(f"{name}/add_c")})
+    return [*new, add]
 
 
 def bias_add(op: onnx.MatMulOp, n: int) -> onnx.AddOp | None:

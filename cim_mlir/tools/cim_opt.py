@@ -25,7 +25,7 @@ from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from cim_mlir.arch import DEFAULT_ARCH, ArchError, ComputingMode, list_presets, load_arch
@@ -207,8 +207,10 @@ def run(args: Sequence[str] | None = None) -> int:
     """Run cim-opt; returns the exit code."""
     try:
         main_obj = CimOptMain(args)
-    except (ValueError, CimError) as e:  # bad pipeline spec or pass options
-        return _fail(str(e))
+    except ArgSpecParseError as e:  # a BaseException in xDSL
+        return _fail(" ".join(str(e).split()))
+    except (ValueError, TypeError, CimError) as e:  # bad pipeline spec or pass options
+        return _fail(f"invalid pass pipeline or options: {e}")
     try:
         main_obj.run()
     except (CimError, ArchError) as e:

@@ -1,10 +1,9 @@
-// BUG: cg-pipeline treats Softmax (and LayerNormalization) as row-wise whatever
+// Regression test (bug fixed): cg-pipeline treats Softmax (and LayerNormalization) as row-wise whatever
 // their axis (cg_graph.ROWWISE), so a consumer behind a Softmax over axis 2 (H
 // of NCHW, the pipeline's row axis) is said to start after 2 rows of c0,
 // although the softmax needs all 16 rows of c0 before its first output row:
 // wait = 2 instead of 16, and the pipelined latency estimate is optimistic.
 // Expected: a reduction over the row axis needs all rows (wait = 16).
-// XFAIL: *
 // RUN: cim-opt %s -p convert-onnx-to-cim-core,cg-pipeline | filecheck %s
 
 builtin.module attributes {cim.arch = #cim.arch<{name = t8, computing_mode = CM, chip = {core_number = [8, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [64, 64], parallel_row = 64, precision = 8}}>} {

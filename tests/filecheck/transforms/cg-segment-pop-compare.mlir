@@ -1,4 +1,4 @@
-// BUG: cg-segment's pop step compares the latency of different sets of
+// Regression test (bug fixed): cg-segment's pop step compares the latency of different sets of
 // layers.  In crossbar read steps (4 cores of one 32x32 crossbar, all else
 // ideal, a row write = 10 steps), with end = 2 ([a, b] fit the 4 cores, big
 // does not) it computes
@@ -8,7 +8,6 @@
 // result [a] [b] [big] costs 9 + 39 + 321 = 369 steps by the pass's own cost
 // model, [a, b] [big] costs 357.  Expected: a and b share segment 0 (compare
 // both candidates over the same layers, e.g. up to fitting_end(end)).
-// XFAIL: *
 // RUN: cim-opt %s -p convert-onnx-to-cim-core,cg-segment | filecheck %s
 
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {

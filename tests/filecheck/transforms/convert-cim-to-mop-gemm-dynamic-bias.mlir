@@ -1,9 +1,8 @@
-// BUG: a Gemm whose weights are constant but whose C is an activation (here a
+// Regression test (bug fixed): a Gemm whose weights are constant but whose C is an activation (here a
 // function argument at L0[32]) becomes a cim.core.matmul with that bias, and
 // convert-cim-to-mop drops it: write_core only takes constant biases, and no
 // meta-operator ever reads L0[32].  Expected: the flow reads C (e.g. a DCOM add)
 // or the Gemm stays digital.
-// XFAIL: *
 // RUN: cim-opt %s -p convert-onnx-to-cim-core,convert-cim-to-mop | filecheck %s
 
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {

@@ -1,4 +1,4 @@
-// BUG: the cim.core verifier accepts any distinct core list, but the CM
+// Regression test (bug fixed): the cim.core verifier accepts any distinct core list, but the CM
 // lowering assumes each copy's cores are consecutive: it takes every
 // footprint.cores-th entry as a copy's first core and emits read_core/
 // write_core with len = cores per copy.  cores = [0, 2, 1, 3] for 2 copies of
@@ -6,7 +6,6 @@
 //   'cim.mop.parallel': cim.mop.read_core and cim.mop.read_core both use core 1
 // Expected: the verifier rejects non-consecutive copies, or the lowering
 // honours the list (here: the pass succeeds or a cim.core verifier error).
-// XFAIL: *
 // RUN: cim-opt %s --verify-diagnostics -p convert-cim-to-mop | filecheck %s
 
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {

@@ -1,9 +1,8 @@
-// BUG: convert-onnx-to-cim-core turns a Gemm whose C is an (M, N) or (M, 1)
+// Regression test (bug fixed): convert-onnx-to-cim-core turns a Gemm whose C is an (M, N) or (M, 1)
 // constant (valid ONNX unidirectional broadcast) into a cim.core.matmul with
 // that bias, which its own verifier rejects ("bias shape [2, 6] does not
 // broadcast to N = 6"): the pass produces invalid IR.  Expected: the pass
 // succeeds (keep the Gemm digital, or a bias-free matmul plus an onnx.Add).
-// XFAIL: *
 // RUN: cim-opt %s --split-input-file -p convert-onnx-to-cim-core | filecheck %s
 
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {

@@ -1,4 +1,4 @@
-// BUG: #cim.mop.params prints dict keys bare even when they are not
+// Regression test (bug fixed): #cim.mop.params prints dict keys bare even when they are not
 // identifiers (format_plain in cim_mlir/dialects/plain.py quotes string values
 // but not keys), so a key such as a split part's layer name "fc1/part0.0" or
 // a PyTorch-exported node name "/conv1/Conv" does not parse back:
@@ -6,7 +6,6 @@
 // Every flow whose schedule table names such a layer fails to round-trip, e.g.
 // examples/mlp.onnx on paper-example in CM (fc1 is split into parts).
 // Expected: keys are quoted when they are not bare identifiers.
-// XFAIL: *
 // RUN: ROUNDTRIP
 // RUN: cim-opt %examples/mlp.onnx --arch paper-example --computing-mode CM --cim-mlc 2>/dev/null | cim-opt | filecheck %s --check-prefix=FLOW
 
