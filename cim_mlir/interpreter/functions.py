@@ -410,7 +410,8 @@ class MopFunctions(InterpreterFunctions):
         arch = self.m.arch
         qmax = (1 << (arch.data.weight_bits - 1)) - 1
         try:
-            w, bias, scale, tensor = self.m.weights.block(op.weights, op.matrix, op.bias, qmax)
+            blk = self.m.weights.block(op.weights, op.matrix, op.bias, qmax)
+            w, bias = blk.w, blk.bias
         except ValueError as e:
             raise AccessError(str(e)) from None
         layer = op.matrix.layer.data
@@ -423,6 +424,7 @@ class MopFunctions(InterpreterFunctions):
                 raise AccessError(f"block of {g * r} rows x {g * c * arch.cells_per_weight} "
                                   f"cells at row {op.row.data}, cell {op.col.data} exceeds the "
                                   f"{arch.xb_rows}x{arch.xb_cols} crossbar")
+            scale, tensor = blk.scales()
             if alpha != 1.0:  # rows hold alpha * W (same integers, scale |alpha| * s)
                 w, scale, tensor = w * alpha, scale * abs(alpha), tensor * abs(alpha)
             if bias is not None and beta != 1.0:
@@ -442,8 +444,8 @@ class MopFunctions(InterpreterFunctions):
         tallest = max(t.height for t in tiles)
         if tallest != op.len.data:
             raise AccessError(f"len {op.len.data} is not the tallest tile's height {tallest}")
-        self.m.program_row_copy(RowCopy(op.xb.data, count, height, tiles,
-                                        (w, bias, scale, tensor), layer, alpha, beta))
+        self.m.program_row_copy(RowCopy(op.xb.data, count, height, tiles, w, bias, blk.scales,
+                                        layer, alpha, beta))
         return ()
 
     # ---- CIM reads ------------------------------------------------------------------

@@ -33,7 +33,6 @@ from cim_mlir.cost.mapping import (
     WeightMatrix,
     footprint,
     unroll_conv,
-    unroll_matmul,
 )
 from cim_mlir.dialects.mop import MatrixRefAttr
 from cim_mlir.interpreter.numerics import (
@@ -191,15 +190,44 @@ class Space:
 # ---- programmed weights ------------------------------------------------------------------
 
 
-@dataclass
 class _FullMatrix:
-    """A layer's whole unrolled weight matrix and its quantisation scales."""
+    """A layer's whole unrolled weight matrix; its peaks (for int scales) on demand."""
 
-    m: np.ndarray
-    """(groups, K, N) float64."""
-    col_peak: np.ndarray
-    """(groups, N/groups) max |w| per output channel."""
-    peak: float
+    def __init__(self, m: np.ndarray, shape: tuple[int, ...]):
+        self.m = m
+        """(groups, K, N) float64 (a transposed view for a transposed matmul)."""
+        self.shape = shape
+        """The weight tensor's own shape."""
+        self._col_peak: np.ndarray | None = None
+
+    @property
+    def col_peak(self) -> np.ndarray:
+        """(groups, N/groups) max |w| per output channel."""
+        if self._col_peak is None:
+            m = self.m
+            self._col_peak = np.abs(m).max(axis=1) if m.shape[1] else np.zeros(m.shape[::2])
+        return self._col_peak
+
+    @property
+    def peak(self) -> float:
+        return float(self.col_peak.max(initial=0.0))
+
+
+class Block:
+    """The part of a layer's matrix a write programs (a view) and its bias."""
+
+    def __init__(self, w: np.ndarray, bias: np.ndarray | None, full: _FullMatrix,
+                 cols: tuple, qmax: int):
+        self.w, self.bias = w, bias
+        self._full, self._cols, self._qmax = full, cols, qmax
+
+    def scales(self) -> tuple[np.ndarray, float]:
+        """(per-output-channel scale (G, C), per-tensor scale): max |w| / qmax."""
+        (o0, o1), (g0, g1), (c0, c1) = self._cols
+        peak = self._full.col_peak
+        if o0 is not None:
+            peak = peak[:, o0:o1]
+        return peak[g0:g1, c0:c1] / self._qmax, self._full.peak / self._qmax
 
 
 class WeightCache:
@@ -207,74 +235,76 @@ class WeightCache:
 
     def __init__(self) -> None:
         self.full: dict[tuple, _FullMatrix] = {}
-        self.blocks: dict[tuple, tuple[np.ndarray, np.ndarray | None, np.ndarray, float]] = {}
-        self.arrays: dict[Attribute, np.ndarray] = {}
+        self.blocks: dict[tuple, Block] = {}
+        self.biases: dict[Attribute, np.ndarray] = {}
+        self.programmed: dict[tuple, tuple[ProgrammedMatrix, Any]] = {}
 
-    def array(self, attr: Attribute) -> np.ndarray:
-        if attr not in self.arrays:
-            self.arrays[attr] = np.asarray(to_array(attr), dtype=np.float64)
-        return self.arrays[attr]
+    def bias(self, attr: Attribute) -> np.ndarray:
+        if attr not in self.biases:
+            self.biases[attr] = np.asarray(to_array(attr), dtype=np.float64)
+        return self.biases[attr]
 
     def full_matrix(self, weights: Attribute, ref: MatrixRefAttr) -> _FullMatrix:
         key = (weights, ref.kind.data, ref.trans.data, ref.groups.data)
         if key not in self.full:
-            w = self.array(weights)
+            w = to_array(weights)
             groups = ref.groups.data
             if ref.kind.data == "conv":
                 if w.ndim != 4 or w.shape[0] % groups:
                     raise ValueError(f"conv weights of shape {list(w.shape)} do not split into "
                                      f"{groups} groups")
-                m = unroll_conv(w, groups)
+                m = unroll_conv(w, groups).astype(np.float64)
             else:
                 if w.ndim != 2:
                     raise ValueError(f"matmul weights must be 2-D, got {list(w.shape)}")
-                m = unroll_matmul(w, bool(ref.trans.data))
-            col_peak = np.abs(m).max(axis=1) if m.shape[1] else np.zeros(m.shape[::2])
-            self.full[key] = _FullMatrix(m, col_peak, float(col_peak.max(initial=0.0)))
+                m = np.asarray(w, dtype=np.float64)
+                m = (m.T if ref.trans.data else m)[None]  # BLAS takes the transpose as is
+            self.full[key] = _FullMatrix(m, tuple(w.shape))
         return self.full[key]
 
     def block(self, weights: Attribute, ref: MatrixRefAttr, bias: Attribute | None,
-              qmax: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, float]:
-        """(w (G,R,C), bias (G*C,) or None, per-channel scale (G,C), tensor scale)."""
+              qmax: int) -> Block:
         key = (weights, ref, bias, qmax)
         if key in self.blocks:
             return self.blocks[key]
         full = self.full_matrix(weights, ref)
-        w_attr = self.array(weights)
+        shape = full.shape
         groups = ref.groups.data
         i0, i1 = ref.get("in_range")
         o0, o1 = ref.get("out_range")
-        m, peak = full.m, full.col_peak
+        m = full.m
         g_full, k_full, n_full = m.shape
+        cols: tuple = ((None, None),)
         if ref.kind.data == "conv":
-            cin = w_attr.shape[1] * groups
-            taps = w_attr.shape[2] * w_attr.shape[3]
-            if groups > 1 and ((i0, i1) != (0, cin) or (o0, o1) != (0, w_attr.shape[0])):
+            cin = shape[1] * groups
+            taps = shape[2] * shape[3]
+            if groups > 1 and ((i0, i1) != (0, cin) or (o0, o1) != (0, shape[0])):
                 raise ValueError(f"a grouped conv cannot be restricted to in_range [{i0}, {i1}) "
                                  f"x out_range [{o0}, {o1})")
-            if not (0 <= i0 < i1 <= cin and 0 <= o0 < o1 <= w_attr.shape[0]):
+            if not (0 <= i0 < i1 <= cin and 0 <= o0 < o1 <= shape[0]):
                 raise ValueError(f"in_range [{i0}, {i1}) / out_range [{o0}, {o1}) exceed the "
-                                 f"weights {list(w_attr.shape)}")
+                                 f"weights {list(shape)}")
             if groups == 1:
-                m = m.reshape(1, taps, cin, n_full)[:, :, i0:i1, o0:o1].reshape(
-                    1, taps * (i1 - i0), o1 - o0)
-                peak = peak[:, o0:o1]
+                if (i0, i1) != (0, cin):
+                    m = m.reshape(1, taps, cin, n_full)[:, :, i0:i1, :].reshape(
+                        1, taps * (i1 - i0), n_full)
+                m = m[:, :, o0:o1]
+                cols = ((o0, o1),)
         else:
             if not (0 <= i0 < i1 <= k_full and 0 <= o0 < o1 <= n_full):
                 raise ValueError(f"in_range [{i0}, {i1}) / out_range [{o0}, {o1}) exceed the "
                                  f"{k_full}x{n_full} matrix")
             m = m[:, i0:i1, o0:o1]
-            peak = peak[:, o0:o1]
+            cols = ((o0, o1),)
         g0, g1, r0, r1, c0, c1 = ref.get("block")
         if g1 > m.shape[0] or r1 > m.shape[1] or c1 > m.shape[2]:
             raise ValueError(f"block {ref.get('block')} exceeds the {m.shape[0]}x{m.shape[1]}x"
                              f"{m.shape[2]} (groups x rows x cols) matrix")
-        blk = np.ascontiguousarray(m[g0:g1, r0:r1, c0:c1])
-        scale = peak[g0:g1, c0:c1] / qmax
+        blk = m[g0:g1, r0:r1, c0:c1]
         b = None
         if bias is not None and r0 == 0:
-            flat = self.array(bias).reshape(-1)
-            per = n_full if groups == 1 else w_attr.shape[0]
+            flat = self.bias(bias).reshape(-1)
+            per = n_full if groups == 1 else shape[0]
             if flat.size == 1:
                 flat = np.full(per, flat[0])
             if flat.size == per:
@@ -283,21 +313,30 @@ class WeightCache:
                 raise ValueError(f"bias of {flat.size} values does not match {per} outputs")
             b = np.ascontiguousarray(flat.reshape(g_full if groups > 1 else 1, -1)
                                      [g0:g1, c0:c1].reshape(-1))
-        out = (blk, b, scale, full.peak / qmax)
+        out = Block(blk, b, full, cols + ((g0, g1), (c0, c1)), qmax)
         self.blocks[key] = out
         return out
 
 
 def build_matrix(cache: WeightCache, arch: Arch, weights: Attribute, ref: MatrixRefAttr,
                  bias: Attribute | None, binding: Binding) -> tuple[ProgrammedMatrix, Any]:
-    """A core copy's or VXB's matrix, tiled over crossbars as footprint() does."""
+    """A core copy's or VXB's matrix, tiled over crossbars as footprint() does.
+
+    Copies of one block (duplicated operators) share one ProgrammedMatrix, so its
+    quantisation and cells are computed once.
+    """
+    key = (weights, ref, bias, str(binding))
+    got = cache.programmed.get(key)
+    if got is not None:
+        return got
     qmax = (1 << (arch.data.weight_bits - 1)) - 1
-    w, b, scale, tensor_scale = cache.block(weights, ref, bias, qmax)
-    g, r, c = w.shape
+    blk = cache.block(weights, ref, bias, qmax)
+    g, r, c = blk.w.shape
     fp = footprint(WeightMatrix(r, c, g, arch.data.weight_bits), arch, binding)
-    pm = ProgrammedMatrix(ref.layer.data, w, b, scale, tensor_scale,
+    pm = ProgrammedMatrix(ref.layer.data, blk.w, blk.bias, blk.scales,
                           lambda: placement_for_tiles(g, r, arch, fp.groups_per_xbar))
     pm.alpha, pm.beta = matrix_scales(ref)
+    cache.programmed[key] = (pm, fp)
     return pm, fp
 
 
@@ -337,15 +376,29 @@ class RowCopy:
     :class:`RowCrossbar` cells.
     """
 
-    def __init__(self, xb: int, count: int, height: int, tiles: list, block: tuple,
-                 layer: str, alpha: float, beta: float):
+    def __init__(self, xb: int, count: int, height: int, tiles: list, w: np.ndarray,
+                 bias: np.ndarray | None, scales: Any, layer: str, alpha: float, beta: float):
         self.xb, self.count, self.height, self.tiles = xb, count, height, tiles
-        self.w, self.bias, self.scale, self.tensor_scale = block
+        self.w, self.bias = w, bias
+        self._scales = scales
         g, r, c = self.w.shape
         self.in_len, self.out_len = g * r, g * c
         self.layer, self.alpha, self.beta = layer, alpha, beta
         self.materialized = False
         self.steps: dict[tuple[int, int], tuple[ProgrammedMatrix, np.ndarray]] = {}
+
+    def scales(self) -> tuple[np.ndarray, float]:
+        if callable(self._scales):
+            self._scales = self._scales()
+        return self._scales
+
+    @property
+    def scale(self) -> np.ndarray:
+        return self.scales()[0]
+
+    @property
+    def tensor_scale(self) -> float:
+        return self.scales()[1]
 
     def tile_rows(self) -> np.ndarray:
         """(G, R): (row tile, row within its crossbar) of every matrix row."""
@@ -387,7 +440,7 @@ class RowCopy:
             first = active[:, 0]  # group g's bias rides on its matrix row 0
             if first.any():
                 bias = (self.bias.reshape(g, c) * first[:, None]).reshape(-1)
-        pm = ProgrammedMatrix(self.layer, w, bias, self.scale, self.tensor_scale, placement,
+        pm = ProgrammedMatrix(self.layer, w, bias, self.scales, placement,
                               holds=None if valid.all() else holds)
         self.steps[key] = (pm, act)
         return pm, act
@@ -496,8 +549,8 @@ class RowCrossbar:
         bias = self.bias[rows][:, cols].sum(axis=0)
         ids = sorted(set(self.layer[rows].tolist()) - {-1})
         layer = "+".join(self.layers[i] for i in ids)
-        pm = ProgrammedMatrix(layer, w[None], bias if bias.any() else None, scale[None],
-                              float(tensor.max(initial=0.0)),
+        pm = ProgrammedMatrix(layer, w[None], bias if bias.any() else None,
+                              (scale[None], float(tensor.max(initial=0.0))),
                               placement_one_step(length), holds=holds[None])
         pm.cache["mixed_scales"] = bool(
             (np.where(holds, self.scale[rows][:, cols], scale) != scale).any()) or len(ids) > 1

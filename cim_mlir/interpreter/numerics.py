@@ -108,18 +108,16 @@ class ProgrammedMatrix:
     integer view (``wq``, ``wscale``, cells) is derived on first use.
     """
 
-    def __init__(self, layer: str, w: np.ndarray, bias: np.ndarray | None,
-                 wscale: np.ndarray, tensor_scale: float, placement: Any,
-                 holds: np.ndarray | None = None):
+    def __init__(self, layer: str, w: np.ndarray, bias: np.ndarray | None, scales: Any,
+                 placement: Any, holds: np.ndarray | None = None):
         self.layer = layer
         self.key = activation_key(layer)
         self.w = w
         self.bias = bias
         """(G*C,) float64 added by the read, or None."""
-        self.wscale = wscale
-        """(G, C) per-output-channel weight scale (max |W| of the layer's channel / qmax)."""
-        self.tensor_scale = tensor_scale
-        """Per-tensor weight scale (max |W| of the layer / qmax)."""
+        self._scales = scales
+        """(per-channel (G, C), per-tensor) weight scales, or a callable giving them (lazy:
+        only int numerics need them)."""
         self.holds = holds
         """(G, R, C) bool: matrix entries that hold a weight (None: all of them)."""
         self._placement = placement
@@ -129,6 +127,21 @@ class ProgrammedMatrix:
         self.beta = 1.0
         """Scale of the bias (Gemm beta)."""
         self.cache: dict[str, Any] = {}
+
+    def _resolve(self) -> tuple[np.ndarray, float]:
+        if callable(self._scales):
+            self._scales = self._scales()
+        return self._scales
+
+    @property
+    def wscale(self) -> np.ndarray:
+        """(G, C) per-output-channel weight scale (max |W| of the layer's channel / qmax)."""
+        return self._resolve()[0]
+
+    @property
+    def tensor_scale(self) -> float:
+        """Per-tensor weight scale (max |W| of the layer / qmax)."""
+        return self._resolve()[1]
 
     @property
     def groups(self) -> int:
@@ -308,14 +321,14 @@ class IntNumerics(Numerics):
         return y.astype(np.float64) * (sx * scale)[None, :, :]
 
     def weights_of(self, m: ProgrammedMatrix) -> np.ndarray:
+        """(G, R, C) quantised weights W_q, held as float64 (integers) for BLAS."""
         key = f"wq.{self.weight_scale}"
         if key not in m.cache:
             scale = self.scales_of(m)
             safe = np.where(scale > 0, scale, 1.0)
             q = np.clip(np.rint(m.w / safe[:, None, :]), -self.wq_max, self.wq_max)
-            q = q.astype(np.int64)
             if m.holds is not None:
-                q[~m.holds] = 0
+                q[~m.holds] = 0.0
             m.cache[key] = q
         return m.cache[key]
 
@@ -326,38 +339,57 @@ class IntNumerics(Numerics):
         return np.full_like(m.wscale, m.tensor_scale)
 
     def cells_of(self, m: ProgrammedMatrix) -> np.ndarray:
-        """(G, R, S, C) cell values (offset-encoded weight slices, LSB cell first)."""
+        """(G, R, S, C) uint8 cells: the offset-encoded weight's slices, LSB cell first."""
         key = f"cells.{self.weight_scale}"
         if key not in m.cache:
-            u = self.weights_of(m) + self.offset
+            u = self.weights_of(m).astype(np.int64) + self.offset
             if m.holds is not None:
                 u = np.where(m.holds, u, 0)
             mask = (1 << self.precision) - 1
-            cells = np.stack([(u >> (self.precision * j)) & mask for j in range(self.cells)],
-                             axis=2)
-            m.cache[key] = cells
+            m.cache[key] = np.stack([((u >> (self.precision * j)) & mask).astype(np.uint8)
+                                     for j in range(self.cells)], axis=2)
         return m.cache[key]
 
-    def _slotted_cells(self, m: ProgrammedMatrix) -> np.ndarray:
-        """(G, segments, width, S*C) float64 cells at their row slots."""
-        key = f"slotted.{self.weight_scale}"
-        if key not in m.cache:
-            p = m.placement
-            cells = self.cells_of(m)
-            g, r, s, c = cells.shape
-            out = np.zeros((g, p.segments * p.width, s * c))
-            out[np.arange(g)[:, None], p.slot] = cells.reshape(g, r, s * c)
-            m.cache[key] = out.reshape(g, p.segments, p.width, s * c)
-        return m.cache[key]
+    @property
+    def _conv_dtype(self) -> type:
+        """float32 holds every column sum exactly when they stay below 2**24."""
+        rows = min(self.arch.crossbar.parallel_row, self.arch.xb_rows)
+        peak = max(p.peak for p in self.phases)
+        return np.float32 if rows * ((1 << self.precision) - 1) * peak < (1 << 24) \
+            else np.float64
+
+    def _slotted_cells(self, m: ProgrammedMatrix, gi: np.ndarray | None = None,
+                       si: np.ndarray | None = None) -> np.ndarray:
+        """Cells at their row slots: (G, segments, width, S*C), or (pairs, width, S*C)
+        for the (group, segment) pairs ``gi, si``."""
+        p = m.placement
+        cells = self.cells_of(m)
+        g, r, s, c = cells.shape
+        out = np.zeros((g, p.segments * p.width, s * c), self._conv_dtype)
+        out[np.arange(g)[:, None], p.slot] = cells.reshape(g, r, s * c)
+        out = out.reshape(g, p.segments, p.width, s * c)
+        return out if gi is None else out[gi, si]
 
     def _risky(self, m: ProgrammedMatrix) -> list[np.ndarray]:
         """Per phase: (G, segments) bool, segments whose conversions may saturate."""
         key = f"risky.{self.weight_scale}"
         if key not in m.cache:
-            if math.isinf(self.adc_max):
-                m.cache[key] = [np.zeros((m.groups, 1), bool) for _ in self.phases]
+            p = m.placement
+            if math.isinf(self.adc_max) or adc_wide_enough(self.arch):
+                m.cache[key] = [np.zeros((m.groups, p.segments), bool) for _ in self.phases]
             else:
-                bound = self._slotted_cells(m).sum(axis=2).max(axis=2)  # (G, segments)
+                # worst column sum of each (group, segment): sum of its rows' cells
+                cells = self.cells_of(m)
+                g, r, s, c = cells.shape
+                seg = (p.slot // p.width) + p.segments * np.arange(g)[:, None]
+                order = np.argsort(seg.reshape(-1), kind="stable")
+                keys = seg.reshape(-1)[order]
+                starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+                sums = np.add.reduceat(cells.reshape(g * r, s * c)[order].astype(np.int64),
+                                       starts, axis=0)
+                bound = np.zeros(g * p.segments, np.int64)
+                bound[keys[starts]] = sums.max(axis=1)
+                bound = bound.reshape(g, p.segments)
                 m.cache[key] = [bound * ph.peak > self.adc_max for ph in self.phases]
         return m.cache[key]
 
@@ -365,7 +397,7 @@ class IntNumerics(Numerics):
         """(B, G, R) levels -> (B, G, segments, width) at their row slots."""
         p = m.placement
         b, g, _ = levels.shape
-        out = np.zeros((b, g, p.segments * p.width))
+        out = np.zeros((b, g, p.segments * p.width), self._conv_dtype)
         out[:, np.arange(g)[:, None], p.slot] = levels
         return out.reshape(b, g, p.segments, p.width)
 
@@ -388,14 +420,13 @@ class IntNumerics(Numerics):
         risky = self._risky(m)
         if not any(r.any() for r in risky):
             return out
-        cells = self._slotted_cells(m)
         s, c = self.cells, m.cols
         sig = (1 << (self.precision * np.arange(s, dtype=np.int64)))[:, None]
         for phase, mask in zip(self.phases, risky):
             gi, si = np.nonzero(mask)
             if gi.size == 0:
                 continue
-            w = cells[gi, si]  # (pairs, width, S*C)
+            w = self._slotted_cells(m, gi, si)  # (pairs, width, S*C)
             chunk = max(1, CHUNK_ELEMENTS // max(1, gi.size * s * c))
             for b0 in range(0, b, chunk):
                 lv = phase_levels(xq[b0:b0 + chunk], phase, self.abits)
@@ -405,8 +436,9 @@ class IntNumerics(Numerics):
                 excess = np.maximum(sums - self.adc_max, 0).astype(np.int64)
                 excess = excess.reshape(gi.size, -1, s, c)
                 shifted = (excess * sig).sum(axis=2) * phase.weight  # (pairs, bc, C)
-                np.add.at(out, (slice(b0, b0 + chunk), gi),
-                          shifted.transpose(1, 0, 2))
+                starts = np.flatnonzero(np.r_[True, gi[1:] != gi[:-1]])  # gi is sorted
+                per_group = np.add.reduceat(shifted, starts, axis=0)  # (groups hit, bc, C)
+                out[b0:b0 + chunk, gi[starts]] += per_group.transpose(1, 0, 2)
         return out
 
     def _explicit(self, m: ProgrammedMatrix, xq: np.ndarray, wq: np.ndarray) -> np.ndarray:
@@ -429,7 +461,7 @@ class IntNumerics(Numerics):
                 conv = np.minimum(sums, self.adc_max).astype(np.int64)
                 conv = conv.sum(axis=1).reshape(g, -1, s, c)
                 y[b0:b0 + chunk] += ((conv * sig).sum(axis=2) * phase.weight).transpose(1, 0, 2)
-        holds = np.ones(wq.shape, np.int64) if m.holds is None else m.holds.astype(np.int64)
+        holds = np.ones(wq.shape) if m.holds is None else m.holds.astype(np.float64)
         y -= self.offset * _exact_int(xq, holds)
         return y
 
@@ -441,7 +473,7 @@ def _exact_int(xq: np.ndarray, wq: np.ndarray) -> np.ndarray:
     magnitude below 2**53 (|x_q|, |W_q| < 2**8, R < 2**30 rows), so the float
     product is exact; the result is converted back to int64.
     """
-    y = _float_mvm(xq.astype(np.float64), wq.astype(np.float64))
+    y = _float_mvm(xq.astype(np.float64), wq.astype(np.float64, copy=False))
     return np.rint(y).astype(np.int64)
 
 
