@@ -41,6 +41,8 @@ class LayerWork:
     """Input rows one output row needs (kh for a conv, 1 for a matmul)."""
     stride_rows: int = 1
     """Input rows consumed per output row (the vertical stride)."""
+    row_mvms: int = 1
+    """MVMs per output row: core-mode copies split a conv's output by whole rows."""
 
     @property
     def window_elems(self) -> int:
@@ -154,7 +156,11 @@ def layer_time_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
     dups = np.asarray(dups, dtype=np.int64)
     fp = footprint(work.matrix, arch, binding)
     per_mvm = mvm_cycles(fp, arch) if mvm is None else mvm
-    compute = np.ceil(work.mvms / dups) * per_mvm * waves
+    if arch.computing_mode == ComputingMode.CM:  # copies take whole output rows
+        unit = max(1, work.row_mvms)
+        compute = np.ceil(work.mvms / unit / dups) * unit * per_mvm * waves
+    else:
+        compute = np.ceil(work.mvms / dups) * per_mvm * waves
     ops = work.mvms * shift_add_ops(work.matrix, fp, arch)
     if arch.core.alu is IDEAL or ops <= 0:
         alu = np.zeros(len(dups))

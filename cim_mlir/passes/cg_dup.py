@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+import numpy as np
+
 from cim_mlir.arch import Arch
 from cim_mlir.diagnostics import PassError
 from cim_mlir.passes.base import CimPass
@@ -76,6 +78,13 @@ def assign_cores(layers: list[CgLayer], dups: list[int]) -> None:
         nxt += n
 
 
+def next_breakpoint(curve, d: int) -> int | None:
+    """The fewest copies above ``d`` that lower the layer's time (curves have
+    plateaus: a core-mode copy takes whole rows, a bandwidth bound flattens)."""
+    lower = np.nonzero(curve[d:] < curve[d - 1])[0]
+    return int(lower[0]) + d + 1 if len(lower) else None
+
+
 def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budget: int,
                      dups: list[int], max_moves: int = 3000) -> list[int]:
     """Steepest descent on the pipelined latency, guided by its critical path.
@@ -102,9 +111,11 @@ def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budge
         moves = []
         for i, (c, d, k) in enumerate(zip(curves, dups, cost)):
             g = grad.get(names[i], 0.0)
-            if g <= 0 or d >= len(c):
+            step = next_breakpoint(c, d)
+            if g <= 0 or step is None:
                 continue
-            gain = g * (c[d - 1] - c[d])
+            gain = g * (c[d - 1] - c[step - 1])
+            k = (step - d) * cost[i]
             need, loss, donors = k - free, 0.0, []
             if need > 0:
                 pool = sorted(
@@ -124,7 +135,7 @@ def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budge
             if value <= 0:
                 break
             trial = list(dups)
-            trial[i] += 1
+            trial[i] = next_breakpoint(curves[i], dups[i])  # type: ignore[assignment]
             for j in donors:
                 trial[j] -= 1
             t, _, _ = segment_trace(layers, trial, curves)

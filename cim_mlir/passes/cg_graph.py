@@ -66,7 +66,8 @@ def layer_work(op: CimCoreOp) -> LayerWork:
         return LayerWork(
             name=op.layer_name, matrix=op.matrix.matrix(), mvms=ys[0] * ys[2] * ys[3],
             in_elems=xs[0] * (c1 - c0) * xs[2] * xs[3], out_elems=out_elems,
-            out_rows=ys[2], in_rows=xs[2], window_rows=(kh - 1) * dh + 1, stride_rows=sh)
+            out_rows=ys[2], in_rows=xs[2], window_rows=(kh - 1) * dh + 1, stride_rows=sh,
+            row_mvms=ys[3])
     assert isinstance(op, MatmulLike)
     k0, k1 = op.range_of("in", xs[-1])
     mvms = math.prod(xs[:-1])

@@ -6,11 +6,11 @@ accumulate.  Remapping moves the row groups feeding one output onto distinct
 crossbars — here: tiles of a lower ``height`` (a multiple of the group size)
 — so that they activate in fewer steps, down to one; an MVM's result is then
 ready sooner for the next operator (a finer pipeline), but a copy needs more
-crossbars, so fewer copies fit in the operator's cores.  Per layer the pass
+crossbars, so fewer copies fit in the operator's crossbars.  Per layer the pass
 tries every height with the cost model (the segment's pipelined latency, the
 per-MVM latency on ties), keeps the best, and reports the choice.  Crossbar
-capacity is never exceeded: copies only use crossbars of the operator's
-own cores.  When ``parallel_row`` covers a tile's rows there is nothing to
+capacity is never exceeded: copies only use the crossbars the operator
+already occupies.  When ``parallel_row`` covers a tile's rows there is nothing to
 remap, and the pass says so.
 """
 
@@ -27,7 +27,7 @@ from cim_mlir.dialects.row import RowGroupsAttr, RowOp
 from cim_mlir.dialects.xbar import PlacementAttr, VxbAttr
 from cim_mlir.passes.base import CimPass
 from cim_mlir.passes.cg_graph import build_graph, by_segment, evaluate_segment
-from cim_mlir.passes.mvm_dup import crossbar_runs, place
+from cim_mlir.passes.mvm_dup import place, placement_runs
 from cim_mlir.remarks import remark
 
 
@@ -55,9 +55,7 @@ def candidates(op: RowOp, arch: Arch) -> list[Mapping]:
     """Every lower tile height (multiples of the group size) that fits the cores."""
     size = op.rows.size.data
     natural = op.tile_rows() // op.vxb.groups_per_xbar.data
-    cores = op.sched.core_list or sorted({x // arch.xbars_per_core
-                                          for x in op.placement.starts})
-    runs = crossbar_runs(cores, arch.xbars_per_core)
+    runs = placement_runs(op)
     out = []
     for height in range(size, natural, size):
         try:

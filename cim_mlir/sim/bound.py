@@ -40,6 +40,7 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
     mode = sim.flow.computing_mode
     work = 0.0
     works: dict[str, float] = {}
+    floors: dict[str, float] = {}
     xbars_needed = 0
     rows_needed = 0
     for name, stats in sim.layers.items():
@@ -50,10 +51,13 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
         steps = steps_cycles(row_steps(fp.tile_rows, arch), arch)
         works[name] = stats.mvms * steps * units
         work += works[name]
+        if mode == ComputingMode.CM:  # copies split output rows: one row on one copy
+            rows = max(1, sim.schedule.get(name, {}).get("rows", 1))
+            floors[name] = stats.mvms / rows * steps
         xbars_needed += fp.xbars
         rows_needed += fp.xbars * fp.tile_rows
     compute = work / arch.num_xbars
-    path = critical_path(sim, works) / arch.num_xbars
+    path = critical_path(sim, works, floors)
     buffer = transfer_cycles(sim.counts.get("l0_elems", 0.0), arch, arch.chip.l0_bw)
     alu = alu_cycles(sim.counts.get("alu_ops", 0.0), arch.chip.alu)
     reload = 0.0
@@ -66,25 +70,69 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
     return max(compute, path, buffer, alu) + reload, parts
 
 
-def critical_path(sim: Simulator, works: dict[str, float]) -> float:
-    """max over constraint chains of (sum_i sqrt(c_i w_i))^2 (divide by N for cycles).
+def critical_path(sim: Simulator, works: dict[str, float],
+                  floors: dict[str, float]) -> float:
+    """The pipeline's critical chain with the best continuous split of the chip.
 
     The chains are those of the pipeline recurrence (cim_mlir.cost.pipeline_trace):
     a consumer's start waits for a lead fraction c of its producer's time; a layer
     finishes after its whole run (c = 1) or, through a tail, 1/rows of its time
-    after its producer finishes.  Longest path by DP in program order.
+    after its producer finishes.  A layer given x crossbars takes at least
+    max(w / x, floor) (the floor: one output row on one copy in CM, whose copies
+    split the rows).  Without floors the best split of N crossbars along a
+    chain costs (sum_i sqrt(c_i w_i))^2 / N; the chain maximising it is found
+    by a DP in program order, then its bound is recomputed with the floors by
+    water-filling (x_i = min(w_i / floor_i, lambda sqrt(c_i w_i))).
     """
-    start: dict[str, float] = {}
-    finish: dict[str, float] = {}
+    start: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+    finish: dict[str, tuple[float, list[tuple[str, float]]]] = {}
     for name in sim.schedule:  # program order
         if name not in works:
             continue
         info = sim.schedule[name]
         preds = {p: f for p, f in info.get("preds", {}).items() if p in finish}
-        start[name] = max((start[p] + math.sqrt(f * works[p]) for p, f in preds.items()),
-                          default=0.0)
-        tail = math.sqrt(works[name] / max(1, info.get("rows", 1)))
-        finish[name] = max([start[name] + math.sqrt(works[name])]
-                           + [finish[p] + tail for p in preds])
-    top = max(finish.values(), default=0.0)
-    return top * top
+        start[name] = max(((start[p][0] + math.sqrt(f * works[p]), start[p][1] + [(p, f)])
+                           for p, f in preds.items()), default=(0.0, []), key=lambda v: v[0])
+        frac = 1.0 / max(1, info.get("rows", 1))
+        tail = math.sqrt(works[name] * frac)
+        finish[name] = max([(start[name][0] + math.sqrt(works[name]),
+                             start[name][1] + [(name, 1.0)])]
+                           + [(finish[p][0] + tail, finish[p][1] + [(name, frac)])
+                              for p in preds], key=lambda v: v[0])
+    if not finish:
+        return 0.0
+    _, chain = max(finish.values(), key=lambda v: v[0])
+    return water_fill(chain, works, floors, sim.arch.num_xbars)
+
+
+def water_fill(chain: list[tuple[str, float]], works: dict[str, float],
+               floors: dict[str, float], budget: int) -> float:
+    """min over x (sum x <= budget) of sum_i c_i max(w_i / x_i, floor_i) on a chain."""
+    terms: dict[str, tuple[float, float]] = {}
+    for name, c in chain:  # a layer may appear twice (lead and run): add coefficients
+        w, prev = works[name], terms.get(name, (0.0, 0.0))[0]
+        terms[name] = (prev + c, w)
+    if not terms:
+        return 0.0
+
+    def alloc(lam: float) -> dict[str, float]:
+        out = {}
+        for name, (c, w) in terms.items():
+            cap = w / floors[name] if floors.get(name, 0.0) > 0 else math.inf
+            out[name] = min(cap, lam * math.sqrt(c * w))
+        return out
+
+    lo, hi = 0.0, 1.0
+    while sum(alloc(hi).values()) < budget and hi < 1e30:
+        if all(floors.get(n, 0) > 0 and alloc(hi)[n] >= works[n] / floors[n] for n in terms):
+            break
+        hi *= 2
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if sum(alloc(mid).values()) > budget:
+            hi = mid
+        else:
+            lo = mid
+    x = alloc(lo)
+    return sum(c * max(w / x[n] if x[n] > 0 else math.inf, floors.get(n, 0.0))
+               for n, (c, w) in terms.items())
