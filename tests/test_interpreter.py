@@ -54,3 +54,23 @@ def test_examples_exact_cm(model: Path, arch: str) -> None:
     for y, r in zip(result.outputs, ref):
         assert y.shape == r.shape
         assert relative_error(y, r) <= 1e-4
+
+
+ZOO = ["resnet18", "resnet34", "resnet50", "resnet101", "vgg7", "vgg16", "vit_b16",
+       "small_cnn", "mlp", "conv_relu"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ZOO)
+def test_zoo_models_check_in_cm(name: str, capsys) -> None:
+    """``cim-run --check`` on every model-zoo network (random weights), CM, isaac-baseline."""
+    import model_zoo
+
+    from cim_mlir.tools.cim_run import run
+
+    path = model_zoo.zoo_path(name, form="random")
+    code = run([str(path), "--arch", "isaac-baseline", "--computing-mode", "CM", "--check",
+                "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "relative error" in out
