@@ -472,3 +472,16 @@ def test_wlm_naive_rows_in_two_steps_and_tiled_copy() -> None:
                                   "height": i(16), "src": addr("L0[0]"), "dst": addr("L0[27]")})],
                  [buf("x", 0, [27])], [buf("y", 27, [8])], 35, mode="WLM")
     np.testing.assert_allclose(run(tiled, x).outputs[0], want, rtol=1e-12)
+
+
+def test_progress_counts_every_meta_op() -> None:
+    from cim_mlir.interpreter import find_flow
+    from cim_mlir.interpreter.functions import op_weight
+
+    x = RNG.standard_normal((1, 2, 4, 4))
+    m = xbm_conv_flow(x.shape, RNG.standard_normal((4, 2, 3, 3)), None)
+    total = op_weight(find_flow(m))
+    for batching in (True, False):
+        ticks: list[int] = []
+        run(m, x, progress=ticks.append, batching=batching)
+        assert sum(ticks) == total
