@@ -23,6 +23,7 @@ from cim_mlir.cost import (
     LayerWork,
     PipelineTrace,
     pipeline_trace,
+    xb_read_cycles,
     footprint,
     layer_total_curve,
     pipelined_latency,
@@ -83,6 +84,7 @@ class CgLayer:
     op: CimCoreOp
     work: LayerWork
     fp: Footprint
+    arch: Arch | None = None
     max_dup: int = 1
     """More copies cannot help: a copy needs at least one output row (CM,
     where copies split the feature map by rows) or one input vector."""
@@ -150,7 +152,7 @@ def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
             work = layer_work(op)
             by_rows = arch.computing_mode == ComputingMode.CM and isinstance(op, ConvLike)
             unit = work.out_rows if by_rows else work.mvms
-            layer = CgLayer(op, work, footprint(op.matrix.matrix(), arch), max(1, unit))
+            layer = CgLayer(op, work, footprint(op.matrix.matrix(), arch), arch, max(1, unit))
             layers.append(layer)
             by_op[op] = layer
     for layer in layers:
@@ -215,7 +217,9 @@ def segment_trace(layers: list[CgLayer], dups: list[int], curves: list[np.ndarra
     lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
     frac = {l.name: 1.0 / max(1, l.work.out_rows) for l in layers}
     tail = {n: times[n] * f for n, f in frac.items()}
-    return pipeline_trace([l.name for l in layers], times, preds, lead, tail), lead, frac
+    delay = {l.name: xb_read_cycles(l.fp.tile_rows, l.arch) for l in layers}
+    return (pipeline_trace([l.name for l in layers], times, preds, lead, tail, delay),
+            lead, frac)
 
 
 def segment_latency(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray],

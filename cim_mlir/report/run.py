@@ -51,6 +51,8 @@ class Evaluation:
     """The pipeline as given (e.g. ``cim-mlc{dup=false}``)."""
     expanded: str | None = None
     """The passes that actually ran, ``cim-mlc`` expanded for the arch."""
+    ir_ops: int | None = None
+    """Operations in the compiled module (the flow's size; design.md §4)."""
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def _evaluate_onnx(path: Path, arch: Any, mode: Any, passes: str | None,
     perf, t_sim = perf_of_module(module)
     ev = Evaluation(perf=perf, source="onnx", import_seconds=t_import, compile_seconds=seconds,
                     simulate_seconds=t_sim, remarks=rem, arch=target, passes=spec,
-                    expanded=expanded)
+                    expanded=expanded, ir_ops=count_ops(module))
     _annotate(ev, path, default)
     return ev
 
@@ -261,7 +263,7 @@ def _evaluate_mlir(path: Path, arch: Any, mode: Any, passes: str | None,
         module.verify()
         perf, t_sim = perf_of_module(module)
         ev = Evaluation(perf=perf, source="flow", import_seconds=t_import,
-                        simulate_seconds=t_sim, arch=target)
+                        simulate_seconds=t_sim, arch=target, ir_ops=count_ops(module))
         _annotate(ev, path, default and arch is None and current is None)
         return ev
     if not any(isinstance(op, func.FuncOp) for op in module.ops):
@@ -276,7 +278,7 @@ def _evaluate_mlir(path: Path, arch: Any, mode: Any, passes: str | None,
     perf, t_sim = perf_of_module(module)
     ev = Evaluation(perf=perf, source="mlir", import_seconds=t_import, compile_seconds=seconds,
                     simulate_seconds=t_sim, remarks=rem, arch=target, passes=spec,
-                    expanded=expanded)
+                    expanded=expanded, ir_ops=count_ops(module))
     _annotate(ev, path, False)
     return ev
 
@@ -290,10 +292,16 @@ def _annotate(ev: Evaluation, path: Path, default_arch: bool) -> None:
                     xb_size=[a.xb_rows, a.xb_cols], parallel_row=a.crossbar.parallel_row)
     if ev.passes is not None:
         meta.update(passes=ev.passes, expanded_passes=ev.expanded)
+    if ev.ir_ops is not None:
+        meta["ir_ops"] = ev.ir_ops
     meta.update(import_seconds=round(ev.import_seconds, 3),
                 compile_seconds=round(ev.compile_seconds, 3),
                 simulate_seconds=round(ev.simulate_seconds, 3))
     ev.perf["cim_report"] = meta
+
+
+def count_ops(module: Any) -> int:
+    return sum(1 for _ in module.walk())
 
 
 def _disable(progress: bool | None) -> bool | None:

@@ -13,7 +13,8 @@ No schedule at the flow's programming granularity can beat any of:
   layer i takes at least w_i / x_i, so a chain takes at least
   sum_i c_i w_i / x_i; even giving the chain's layers the whole chip, the best
   split (x_i ~ sqrt(c_i w_i)) leaves (sum_i sqrt(c_i w_i))^2 / N — maximised
-  over the chains of the graph;
+  over the chains of the graph — plus one MVM latency per link (the shortest
+  the mode allows);
 * data movement: every element the flow moves through L0, at L0 bandwidth;
 * digital work: every ALU op at the chip ALU's rate;
 * reprogramming: weights beyond what the chip holds at once must be written
@@ -41,6 +42,7 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
     work = 0.0
     works: dict[str, float] = {}
     floors: dict[str, float] = {}
+    delays: dict[str, float] = {}
     xbars_needed = 0
     rows_needed = 0
     for name, stats in sim.layers.items():
@@ -51,13 +53,16 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
         steps = steps_cycles(row_steps(fp.tile_rows, arch), arch)
         works[name] = stats.mvms * steps * units
         work += works[name]
+        # The shortest MVM latency the mode allows: one activation step per input
+        # slice once rows are remapped (WLM); the hardware's row steps otherwise.
+        delays[name] = steps_cycles(1, arch) if mode == ComputingMode.WLM else steps
         if mode == ComputingMode.CM:  # copies split output rows: one row on one copy
             rows = max(1, sim.schedule.get(name, {}).get("rows", 1))
             floors[name] = stats.mvms / rows * steps
         xbars_needed += fp.xbars
         rows_needed += fp.xbars * fp.tile_rows
     compute = work / arch.num_xbars
-    path = critical_path(sim, works, floors)
+    path = critical_path(sim, works, floors, delays)
     buffer = transfer_cycles(sim.counts.get("l0_elems", 0.0), arch, arch.chip.l0_bw)
     alu = alu_cycles(sim.counts.get("alu_ops", 0.0), arch.chip.alu)
     reload = 0.0
@@ -70,8 +75,8 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
     return max(compute, path, buffer, alu) + reload, parts
 
 
-def critical_path(sim: Simulator, works: dict[str, float],
-                  floors: dict[str, float]) -> float:
+def critical_path(sim: Simulator, works: dict[str, float], floors: dict[str, float],
+                  delays: dict[str, float]) -> float:
     """The pipeline's critical chain with the best continuous split of the chip.
 
     The chains are those of the pipeline recurrence (cim_mlir.cost.pipeline_trace):
@@ -102,7 +107,9 @@ def critical_path(sim: Simulator, works: dict[str, float],
     if not finish:
         return 0.0
     _, chain = max(finish.values(), key=lambda v: v[0])
-    return water_fill(chain, works, floors, sim.arch.num_xbars)
+    # Every link also waits for one MVM of its producer (its partial sums).
+    links = sum(delays.get(name, 0.0) for name, _ in chain[:-1])
+    return water_fill(chain, works, floors, sim.arch.num_xbars) + links
 
 
 def water_fill(chain: list[tuple[str, float]], works: dict[str, float],

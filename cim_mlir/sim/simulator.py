@@ -178,6 +178,8 @@ class Simulator:
         self.energy: dict[str, float] = defaultdict(float)
         self.layers: dict[str, LayerStats] = {}
         self.counts: dict[str, float] = defaultdict(float)
+        self.mvm_latency: dict[str, float] = {}
+        """Latency of one MVM (one loop iteration's crossbar steps) per layer."""
         self.vxb_rows: dict[int, int] = {}
         """Rows of the tallest tile of the VXB starting at a crossbar (from its write)."""
 
@@ -251,6 +253,7 @@ class Simulator:
         traffic = math.prod(p["in_shape"]) + math.prod(out)
         cycles = max(cycles, transfer_cycles(traffic, arch, arch.chip.l0_bw))
         cost = Cost(cycles, CIM, fp.xbars)
+        self._latency(op, xb_read_cycles(fp.tile_rows, arch))
         steps = arch.input_slices * row_steps(fp.tile_rows, arch)
         cost.energy["crossbar"] += mvms * fp.xbars * steps * xb_step_energy(
             arch, min(fp.tile_rows, arch.crossbar.parallel_row))
@@ -304,6 +307,11 @@ class Simulator:
         name = op.layer.data if getattr(op, "layer", None) is not None else "?"  # type: ignore[union-attr]
         return self.layers.setdefault(name, LayerStats())
 
+    def _latency(self, op: Operation, cycles: float) -> None:
+        layer = self._task_layer(op)
+        if layer is not None:
+            self.mvm_latency[layer] = max(self.mvm_latency.get(layer, 0.0), cycles)
+
     def _count_mvms(self, op: Operation, n: int) -> None:
         self._layer(op).mvms += n * self.trips
 
@@ -328,6 +336,8 @@ class Simulator:
                 by_unit[p.unit] += p.cycles
             busiest = max(by_unit.values(), default=0.0)
             fill = sum(by_unit.values()) - busiest
+            # One iteration end to end is the latency of its MVMs' results.
+            self._latency(op, sum(p.cycles for p in parts if p.unit == CIM))
             cost = Cost(count * busiest + fill, CIM, max((p.xbars for p in parts), default=0))
             for p in parts:
                 cost.absorb(p, count)
@@ -415,7 +425,8 @@ class Simulator:
             lead = {(p, n): f for n in order
                     for p, f in self.schedule.get(n, {}).get("preds", {}).items() if p in names}
             tail = {n: times[n] / max(1, self.schedule.get(n, {}).get("rows", 1)) for n in order}
-            latency, starts = pipelined_latency(order, times, preds, lead, tail)
+            delay = {n: self.mvm_latency.get(n, 0.0) for n in order}
+            latency, starts = pipelined_latency(order, times, preds, lead, tail, delay)
         else:
             starts, t = {}, 0.0
             for n in order:
