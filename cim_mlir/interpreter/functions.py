@@ -165,6 +165,10 @@ class MopFunctions(InterpreterFunctions):
     @impl(ParallelOp)
     def run_parallel(self, interp: Interpreter, op: ParallelOp,
                      args: PythonValues) -> PythonValues:
+        ops = list(op.body.block.ops)
+        if len(ops) > 1 and self.ctx.n == 1 and all(isinstance(o, ReadCoreOp) for o in ops) \
+                and self._fused_reads(interp, ops):
+            return ()
         self._run_block(interp, op.body.block)
         return ()
 
@@ -453,6 +457,13 @@ class MopFunctions(InterpreterFunctions):
     def run_read_core(self, interp: Interpreter, op: ReadCoreOp,
                       args: PythonValues) -> PythonValues:
         self._tick(op)
+        pm, xs, d, n = self._core_inputs(op)
+        y = self.m.numerics.mvm(pm, xs).reshape(xs.shape[0], pm.out_len)
+        self._core_output(op, pm, y, d, n)
+        return ()
+
+    def _core_inputs(self, op: ReadCoreOp) -> tuple[Any, np.ndarray, dict, int]:
+        """The copy's matrix and the (batch, groups, rows) input vectors of a read_core."""
         d = self._core_geometry(op)
         copy = self.m.core_copy(op.core.data, op.len.data, "read_core")
         pm = copy.matrix
@@ -469,7 +480,12 @@ class MopFunctions(InterpreterFunctions):
             raise AccessError(f"core {op.core.data} holds a {pm.groups}x{pm.rows}x{pm.cols} "
                               f"(groups x rows x cols) matrix of layer '{pm.layer}', the read "
                               f"needs {groups}x{rows} rows")
-        y = self.m.numerics.mvm(pm, xs).reshape(xs.shape[0], pm.out_len)
+        if pm.out_len != d["out_shape"][-1]:
+            raise AccessError(f"the core computes {pm.out_len} outputs per pixel/row, "
+                              f"out_shape {d['out_shape']} expects {d['out_shape'][-1]}")
+        return pm, xs, d, n
+
+    def _core_output(self, op: ReadCoreOp, pm: Any, y: np.ndarray, d: dict, n: int) -> None:
         if op.kind.data == "matmul":
             alpha = pm.alpha if d["alpha"] is None else d["alpha"]
             beta = pm.beta if d["beta"] is None else d["beta"]
@@ -479,11 +495,50 @@ class MopFunctions(InterpreterFunctions):
                 y = y + beta * pm.bias
         elif pm.bias is not None:
             y = y + pm.bias
-        if pm.out_len != d["out_shape"][-1]:
-            raise AccessError(f"the core computes {pm.out_len} outputs per pixel/row, "
-                              f"out_shape {d['out_shape']} expects {d['out_shape'][-1]}")
         self.write(op.dst, y.reshape(n, -1), False, "dst")
-        return ()
+
+    def _fused_reads(self, interp: Interpreter, ops: list[Operation]) -> bool:
+        """A parallel of read_cores on copies of one matrix as one multiply.
+
+        Duplicated copies hold the same programmed matrix; stacking their input
+        windows makes one large product instead of one weight sweep per copy.
+        Only when no read's source overlaps any destination (then the order of
+        the reads cannot matter); otherwise, or on any problem, False and the
+        ops run one by one (which also reports errors at the right op).
+        """
+        try:
+            pms = [self.m.core_copy(o.core.data, o.len.data, "read_core").matrix for o in ops]
+            geo = [self._core_geometry(o) for o in ops]
+        except AccessError:
+            return False
+        if any(pm is not pms[0] for pm in pms) or len({o.kind.data for o in ops}) != 1:
+            return False
+        spans = []
+        for o, d in zip(ops, geo):
+            (s_space, s_lo), (d_space, d_lo) = (
+                (self.addr(a).space, int(self.bases(a)[1][0])) for a in (o.src, o.dst))
+            spans.append(((s_space, s_lo, s_lo + d["in_len"]), (d_space, d_lo, d_lo + d["out_len"])))
+        dsts = [dst for _, dst in spans]
+        for src, _ in spans:
+            if any(src[0] == t[0] and src[1] < t[2] and t[1] < src[2] for t in dsts):
+                return False
+        for k, a in enumerate(dsts):
+            if any(a[0] == b[0] and a[1] < b[2] and b[1] < a[2] for b in dsts[k + 1:]):
+                return False
+        inputs = []
+        for o in ops:
+            self._tick(o)
+            inputs.append(self._located(o, lambda o=o: self._core_inputs(o)))
+        pm = pms[0]
+        xs = np.concatenate([i[1] for i in inputs], axis=0)
+        y = self.m.numerics.mvm(pm, xs).reshape(xs.shape[0], pm.out_len)
+        start = 0
+        for o, (_, part, d, n) in zip(ops, inputs):
+            rows = part.shape[0]
+            self._located(o, lambda o=o, d=d, n=n, s=start, r=rows:
+                          self._core_output(o, pm, y[s:s + r], d, n))
+            start += rows
+        return True
 
     def _core_geometry(self, op: ReadCoreOp) -> dict:
         d = self._decoded.get(id(op))
