@@ -485,3 +485,28 @@ def test_progress_counts_every_meta_op() -> None:
         ticks: list[int] = []
         run(m, x, progress=ticks.append, batching=batching)
         assert sum(ticks) == total
+
+
+def test_parallel_read_cores_fuse_only_when_independent() -> None:
+    """Copies of one matrix in a parallel: one multiply when independent; in order when a
+    read consumes another's output."""
+    w = RNG.standard_normal((4, 4))
+    x = RNG.standard_normal((2, 4))
+    write = [op("write_core", {"core": i(k), "weights": dense(w),
+                               "matrix": matrix("fc", "matmul", 4, 4)}) for k in range(2)]
+
+    def read(core: int, src: str, dst: str) -> str:
+        return op("read_core", {"kind": '"matmul"', "core": i(core), "src": addr(src),
+                                "dst": addr(dst), "params": "#cim.mop.params<{in_shape = "
+                                "[1, 4], out_shape = [1, 4], channels = [0, 4]}>"})
+
+    w32 = w.astype(np.float32).astype(np.float64)
+    independent = flow(write, [parallel([read(0, "L0[0]", "L0[8]"), read(1, "L0[4]", "L0[12]")])],
+                       [buf("x", 0, [2, 4])], [buf("y", 8, [2, 4])], 16, mode="CM")
+    np.testing.assert_allclose(run(independent, x).outputs[0], x @ w32, rtol=1e-12)
+    chained = flow(write, [mov("L0[0]", "L0[8]", 4),
+                           parallel([read(0, "L0[0]", "L0[8]"), read(1, "L0[8]", "L0[12]")])],
+                   [buf("x", 0, [2, 4])], [buf("y", 8, [2, 4])], 16, mode="CM")
+    got = run(chained, x).outputs[0]
+    np.testing.assert_allclose(got[0], x[0] @ w32, rtol=1e-12)
+    np.testing.assert_allclose(got[1], x[0] @ w32 @ w32, rtol=1e-12)
