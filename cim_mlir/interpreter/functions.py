@@ -17,11 +17,10 @@ from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
-from xdsl.dialects.builtin import ArrayAttr, IntAttr, UnitAttr
+from xdsl.dialects.builtin import UnitAttr
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.ir import Block, Operation
 
-from cim_mlir.arch import ComputingMode
 from cim_mlir.cost.mapping import DEFAULT_BINDING, MappingError, WeightMatrix, vxb_tiles
 from cim_mlir.diagnostics import CimError
 from cim_mlir.dialects.mop import (
@@ -390,7 +389,8 @@ class MopFunctions(InterpreterFunctions):
     def run_write_core(self, interp: Interpreter, op: WriteCoreOp,
                        args: PythonValues) -> PythonValues:
         self._tick(op)
-        pm, fp = self._matrix(op, DEFAULT_BINDING)
+        binding = parse_binding(getattr(self.m.arch.core, "binding", str(DEFAULT_BINDING)))
+        pm, fp = self._matrix(op, binding)
         if fp.cores > op.len.data:
             raise AccessError(f"the matrix needs {fp.cores} cores of the arch's crossbars, "
                               f"the write gives {op.len.data}")
@@ -1033,4 +1033,4 @@ def op_weight(op: Operation, cache: dict[int, int] | None = None) -> int:
     return w
 
 
-__all__ = ["MopFunctions", "op_weight", "ArrayAttr", "IntAttr", "ComputingMode"]
+__all__ = ["FlowAbort", "MopFunctions", "op_weight"]

@@ -19,7 +19,6 @@ call each.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -739,12 +738,6 @@ class Machine:
         self.row_owner[copy.xb:copy.xb + copy.count] = copy.xb
 
 
-def check_footprint(fp: Any, have: int, unit: str) -> None:
-    need = fp.cores if unit == "cores" else fp.xbars
-    if need > have:
-        raise AccessError(f"the block needs {need} {unit}, the op gives {have}")
-
-
 def parse_binding(text: str) -> Binding:
     try:
         return Binding.parse(text)
@@ -752,4 +745,4 @@ def parse_binding(text: str) -> Binding:
         raise AccessError(str(e)) from None
 
 
-__all__ = ["AccessError", "Machine", "Space", "build_matrix", "math"]
+__all__ = ["AccessError", "Machine", "Space", "build_matrix"]

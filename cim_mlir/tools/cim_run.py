@@ -23,7 +23,6 @@ Errors in the input print one line and exit 1 (internal errors exit 2).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections.abc import Sequence
@@ -388,5 +387,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 if __name__ == "__main__":
     main()
 
-
-__all__ = ["main", "run", "math"]
