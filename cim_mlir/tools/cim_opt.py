@@ -141,7 +141,8 @@ class CimOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--input-shape", metavar="NAME=DxDx...", action="append", default=[],
             help="static shape for a model input with dynamic dims (repeatable)")
-        lines = ["cim passes (flags like --cg-dup or --cg-dup=solver=cpsat, or -p):"]
+        lines = [f"default arch: {DEFAULT_ARCH} (for .onnx inputs without --arch)", "",
+                 "cim passes (flags like --cg-dup or --cg-dup=solver=cpsat, or -p):"]
         for name, factory in self._cim_passes.items():
             lines.append(f"  --{name:<22} {pass_summary(factory())}")
         arg_parser.epilog = "\n".join(lines)
