@@ -19,6 +19,7 @@ call each.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,6 +213,36 @@ class _FullMatrix:
         return float(self.col_peak.max(initial=0.0))
 
 
+class _SharedMatrices:
+    """Unrolled layer matrices kept across runs (like an inference session's weights),
+    least recently used first out beyond ``limit`` bytes."""
+
+    def __init__(self, limit: int = 1 << 30):
+        self.limit = limit
+        self.items: OrderedDict[tuple, _FullMatrix] = OrderedDict()
+        self.bytes = 0
+
+    def get(self, key: tuple) -> _FullMatrix | None:
+        item = self.items.get(key)
+        if item is not None:
+            self.items.move_to_end(key)
+        return item
+
+    def put(self, key: tuple, item: _FullMatrix) -> _FullMatrix:
+        size = item.m.nbytes
+        if size > self.limit:
+            return item
+        self.items[key] = item
+        self.bytes += size
+        while self.bytes > self.limit:
+            _, old = self.items.popitem(last=False)
+            self.bytes -= old.m.nbytes
+        return item
+
+
+_SHARED = _SharedMatrices()
+
+
 class Block:
     """The part of a layer's matrix a write programs (a view) and its bias."""
 
@@ -246,6 +277,10 @@ class WeightCache:
     def full_matrix(self, weights: Attribute, ref: MatrixRefAttr) -> _FullMatrix:
         key = (weights, ref.kind.data, ref.trans.data, ref.groups.data)
         if key not in self.full:
+            shared = _SHARED.get(key)
+            if shared is not None:
+                self.full[key] = shared
+                return shared
             w = to_array(weights)
             groups = ref.groups.data
             if ref.kind.data == "conv":
@@ -258,7 +293,7 @@ class WeightCache:
                     raise ValueError(f"matmul weights must be 2-D, got {list(w.shape)}")
                 m = np.asarray(w, dtype=np.float64)
                 m = (m.T if ref.trans.data else m)[None]  # BLAS takes the transpose as is
-            self.full[key] = _FullMatrix(m, tuple(w.shape))
+            self.full[key] = _SHARED.put(key, _FullMatrix(m, tuple(w.shape)))
         return self.full[key]
 
     def block(self, weights: Attribute, ref: MatrixRefAttr, bias: Attribute | None,
