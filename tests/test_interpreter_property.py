@@ -29,7 +29,7 @@ from cim_mlir.passes.cim_mlc import CimMlcPass
 
 ort = pytest.importorskip("onnxruntime")
 
-MODES = ["CM"]
+MODES = ["CM", "XBM", "WLM"]
 """Computing modes under test (XBM and WLM join when their lowerings are in scope)."""
 
 

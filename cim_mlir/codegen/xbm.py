@@ -68,10 +68,42 @@ class XbmLowering:
         self.is_conv = isinstance(op, ConvLike)
         self.copies = [Copy(j, xb, xb // self.arch.xbars_per_core)
                        for j, xb in enumerate(op.placement.starts)]
+        self.scratch: int | None = None
+        """L0 address of the staging area when the cores' L1 is too small."""
+        self.stage_offset: dict[int, int] = {}
+
+    def staging(self) -> None:
+        """Stage windows and results in L1, or in an L0 scratch area if L1 is too
+        small for one loop iteration's windows (PUMA's 1 KB L1 vs a 784-wide
+        input): the reads then take their operands from L0."""
+        per_core: dict[int, int] = {}
+        for c in self.copies:
+            per_core[c.core] = per_core.get(c.core, 0) + self.k + self.n
+        size = self.arch.core.l1_size
+        elems = size * 8 // self.arch.data.activation_bits if isinstance(size, int) else None
+        if elems is None or max(per_core.values()) <= elems:
+            return
+        offset = 0
+        for core, need in per_core.items():
+            self.stage_offset[core] = offset
+            offset += need
+        self.scratch = self.fb.alloc.alloc(offset)
+        from cim_mlir.remarks import remark
+
+        remark("convert-cim-to-mop", f"layer '{self.op.layer_name}': one iteration stages "
+               f"{max(per_core.values())} elements per core, L1 holds {elems}; staging in "
+               "L0 instead")
+
+    def stage(self, core: int, offset: int) -> AddrAttr:
+        """A staging address: core's L1, or its share of the L0 scratch area."""
+        if self.scratch is None:
+            return AddrAttr.l1(core, offset)
+        return AddrAttr.l0(self.scratch + self.stage_offset[core] + offset)
 
     # ---- the loop -----------------------------------------------------------------
     def lower(self) -> None:
         self.write_weights()
+        self.staging()
         d = len(self.copies)
         windows = self.op.windows.data
         full, rem = divmod(windows, d)
@@ -83,6 +115,9 @@ class XbmLowering:
             self.segment_body(self.seg.compute, 0, [], self.copies, depth=0)
         if rem:
             self.segment_body(self.seg.compute, full * d, [], self.copies[:rem], depth=0)
+        if self.scratch is not None:
+            self.fb.alloc.release(self.scratch, sum(
+                self.k + self.n for _ in self.copies))
 
     def write_weights(self) -> None:
         op = self.op
@@ -118,10 +153,10 @@ class XbmLowering:
             block.add_op(self.gather(core, lead, coeffs, count))
             out_base = count * self.k
             for pos, c in enumerate(group):
-                slots[c.index] = (AddrAttr.l1(core, pos * self.k),
-                                  AddrAttr.l1(core, out_base + pos * self.n))
+                slots[c.index] = (self.stage(core, pos * self.k),
+                                  self.stage(core, out_base + pos * self.n))
             scatters.append(MovOp.create(properties={
-                "src": AddrAttr.l1(core, out_base),
+                "src": self.stage(core, out_base),
                 "dst": self.y.at(lead * self.n, [c * self.n for c in coeffs]),
                 "len": IntAttr(count * self.n), "layer": StringAttr(self.op.layer_name)}))
         self.emit_reads(block, copies, slots)
@@ -157,14 +192,14 @@ class XbmLowering:
                       "dilations": p["dilations"], "channels": [c0, c1],
                       "groups": p["group"]}
             return Im2colOp.create(properties={
-                "src": self.x.at(), "dst": AddrAttr.l1(core, 0),
+                "src": self.x.at(), "dst": self.stage(core, 0),
                 "params": ParamsAttr.of(params), "first": IndexAttr.get(first, coeffs),
                 "count": IntAttr(count), "layer": StringAttr(op.layer_name)})
         k_full = self.x.shape[-1]
         k0, k1 = op.range_of("in", k_full)
         return MovOp.create(properties={
             "src": self.x.at(first * k_full + k0, [c * k_full for c in coeffs]),
-            "dst": AddrAttr.l1(core, 0), "len": IntAttr(count * (k1 - k0)),
+            "dst": self.stage(core, 0), "len": IntAttr(count * (k1 - k0)),
             "sizes": ArrayAttr([IntAttr(count), IntAttr(k1 - k0)]),
             "src_strides": ArrayAttr([IntAttr(k_full), IntAttr(1)]),
             "dst_strides": ArrayAttr([IntAttr(k1 - k0), IntAttr(1)]),
