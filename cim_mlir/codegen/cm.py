@@ -44,10 +44,22 @@ def constant_attr(value) -> Attribute | None:
 
 
 def matrix_ref(op: CimCoreOp) -> MatrixRefAttr:
-    """The whole (sub-)matrix of ``op`` (block = all of it)."""
+    """The whole (sub-)matrix of ``op`` (block = all of it).
+
+    A part of a grouped conv is the block of its groups in the full unrolling
+    (ranges stay whole: they cut channels, which would split groups).
+    """
     m = op.matrix.matrix()
     w = op.weights.type
     assert isinstance(w, TensorType)
+    if isinstance(op, ConvLike) and op.group.value.data > 1:
+        groups = op.group.value.data
+        o0, _ = op.range_of("out", w.get_shape()[0])
+        g0 = o0 // m.cols
+        return MatrixRefAttr.make(layer=op.layer_name, kind="conv", groups=groups,
+                                  in_range=[0, w.get_shape()[1] * groups],
+                                  out_range=[0, w.get_shape()[0]],
+                                  block=[g0, g0 + m.groups, 0, m.rows, 0, m.cols])
     if isinstance(op, ConvLike):
         full_in = w.get_shape()[1] * m.groups
         full_out = w.get_shape()[0]
@@ -111,7 +123,7 @@ def conv_partitions(op: ConvLike, fb: FlowBuilder, copies: int) -> list[tuple[in
             "out_shape": [r1 - r0, ow, c_out],
             "kernel_shape": p["kernel_shape"], "strides": p["strides"],
             "pads": [i0 - first, pl, last - i1, pr], "dilations": p["dilations"],
-            "group": p["group"],
+            "group": op.matrix.matrix().groups,
         }
         out.append((k, params, i0 * w * c_in, r0 * ow * c_out))
     return out

@@ -190,7 +190,7 @@ class XbmLowering:
             params = {"in_shape": [h, w, c_in], "kernel_shape": p["kernel_shape"],
                       "strides": p["strides"], "pads": p["pads"],
                       "dilations": p["dilations"], "channels": [c0, c1],
-                      "groups": p["group"]}
+                      "groups": op.matrix.matrix().groups}
             return Im2colOp.create(properties={
                 "src": self.x.at(), "dst": self.stage(core, 0),
                 "params": ParamsAttr.of(params), "first": IndexAttr.get(first, coeffs),

@@ -13,8 +13,9 @@ Convolutions and matrix multiplications against constant weights become
 so that any IR between passes can be printed, edited by hand and fed back.
 A large operator split by ``cg-segment`` becomes several ops on the same
 (full) input and weight operands, each computing the sub-matrix
-``in_range`` x ``out_range`` (input channels or K, by output channels or N);
-their outputs are concatenated (out) or summed (in) by ordinary onnx ops.
+``in_range`` x ``out_range`` (input channels or K, by output channels or N;
+whole groups of a grouped conv); their outputs are concatenated (out) or
+summed (in) by ordinary onnx ops.
 """
 
 from __future__ import annotations
@@ -155,9 +156,6 @@ class CimCoreOp(IRDLOperation):
                 raise VerifyException(
                     f"'{self.name}' {self.layer_name}: {which}_range {vals} must be "
                     f"[begin, end) within [0, {full}]")
-            if groups > 1:
-                raise VerifyException(
-                    f"'{self.name}' {self.layer_name}: grouped operators cannot be split")
         sched = self.schedule
         if sched.dup.data < 1:
             raise VerifyException(f"'{self.name}' {self.layer_name}: dup must be >= 1")
@@ -260,8 +258,17 @@ class ConvLike(CimCoreOp):
             raise VerifyException(f"'{self.name}' {self.layer_name}: output shape {list(ys)} "
                                   f"should be {expect}")
         m = self.matrix.matrix()
-        want = WeightMatrix(kh * kw * (c1 - c0) // (g if self.in_range is None else 1),
-                            (o1 - o0) // g, g, m.bits)
+        if g > 1:  # a part of a grouped conv holds whole groups
+            cout_g = cout // g
+            g0, g1 = o0 // cout_g, o1 // cout_g
+            if o0 % cout_g or o1 % cout_g or (c0, c1) != (g0 * cin_g, g1 * cin_g):
+                raise VerifyException(
+                    f"'{self.name}' {self.layer_name}: a part of a {g}-group conv takes whole "
+                    f"groups: in_range [{c0}, {c1}) and out_range [{o0}, {o1}) must cover the "
+                    f"same groups ({cin_g} input, {cout_g} output channels each)")
+            want = WeightMatrix(kh * kw * cin_g, cout_g, g1 - g0, m.bits)
+        else:
+            want = WeightMatrix(kh * kw * (c1 - c0), o1 - o0, 1, m.bits)
         if m != want:
             raise VerifyException(f"'{self.name}' {self.layer_name}: matrix {self.matrix} "
                                   f"should be {MatrixAttr.of(want)}")

@@ -57,9 +57,16 @@ def split_plan(op: CimCoreOp, arch: Arch) -> tuple[list[tuple[int, int]], list[t
     assert isinstance(x, TensorType)
     full_in = x.get_shape()[1] if isinstance(op, ConvLike) else x.get_shape()[-1]
     full_out = m.cols
-    if m.groups > 1:
-        raise PassError(f"a grouped operator of {fp.xbars} crossbars cannot be split and does "
-                        f"not fit the chip's {capacity}", f"layer '{op.layer_name}'")
+    if m.groups > 1:  # whole groups per part
+        per = max((n for n in range(1, m.groups + 1)
+                   if footprint(WeightMatrix(m.rows, m.cols, n, m.bits), arch).cores
+                   <= arch.num_cores), default=0)
+        if per == 0:
+            raise PassError(f"one group of this {m.groups}-group conv needs more than the "
+                            f"chip's {arch.num_cores} cores", f"layer '{op.layer_name}'")
+        cin_g = full_in // m.groups
+        return [(g0 * cin_g, g1 * cin_g) for g0, g1 in _chunks(m.groups, per)], \
+            [(g0 * m.cols, g1 * m.cols) for g0, g1 in _chunks(m.groups, per)]
     per_col_tile = fp.row_tiles * fp.bit_xbars
     cols_per_part = (capacity // per_col_tile) * fp.tile_cols
     if cols_per_part >= 1:
@@ -88,17 +95,19 @@ def split_op(op: CimCoreOp, arch: Arch) -> list[CimCoreOp]:
     new_ops: list[Operation] = [none]
     parts: list[CimCoreOp] = []
     joined: list[SSAValue] = []
+    grouped = m.groups > 1
     for oi, (o0, o1) in enumerate(outs):
         shape[out_axis] = o1 - o0
         partials: list[SSAValue] = []
-        for ii, (c0, c1) in enumerate(ins):
+        for ii, (c0, c1) in enumerate([ins[oi]] if grouped else ins):
             rows = per_channel * (c1 - c0)
-            sub = WeightMatrix(rows, o1 - o0, 1, m.bits)
+            sub = (WeightMatrix(m.rows, m.cols, (o1 - o0) // m.cols, m.bits) if grouped
+                   else WeightMatrix(rows, o1 - o0, 1, m.bits))
             fp = footprint(sub, arch)
             props = dict(op.properties)
             props.update(
                 name=StringAttr(f"{op.layer_name}/part{oi}.{ii}" if len(ins) > 1
-                                else f"{op.layer_name}/part{oi}"),
+                                and not grouped else f"{op.layer_name}/part{oi}"),
                 matrix=MatrixAttr.of(sub),
                 footprint=FootprintAttr.make(xbars=fp.xbars, cores=fp.cores),
                 in_range=DenseArrayBase.from_list(i64, [c0, c1]),

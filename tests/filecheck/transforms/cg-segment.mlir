@@ -104,8 +104,8 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
 
 // -----
 
-// A grouped operator larger than the chip cannot be split (16 groups of 36 x 4
-// need two row tiles each: 32 crossbars).
+// A grouped operator larger than the chip is split by whole groups (16 groups of
+// 36 x 4 need two row tiles each: 32 crossbars; two groups fit the 4 cores).
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {
   func.func @main(%x: tensor<1x64x8x8xf32>) -> tensor<1x64x8x8xf32> {
     %none = "onnx.NoValue"() : () -> none
@@ -114,7 +114,9 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
     func.return %y : tensor<1x64x8x8xf32>
   }
 }
-// CHECK:   layer 'grouped': a grouped operator of 32 crossbars cannot be split and does not fit the chip's 4
+// CHECK:     %{{.*}} = "cim.core.conv"{{.*}}name = "grouped/part0", matrix = #cim.core.matrix<rows = 36, cols = 4, groups = 2, bits = 8>{{.*}}in_range = array<i64: 0, 8>, out_range = array<i64: 0, 8>
+// CHECK:     "onnx.Concat"{{.*}}name = "grouped/concat", axis = 1 : i64
+// REMARK:    remark: cg-segment: layer 'grouped' (32 cores for one copy, chip has 4) split into 8 parts
 // NOSPLIT: layer 'grouped': one copy needs 32 cores, the chip has 4: short by 28 cores
 
 // -----

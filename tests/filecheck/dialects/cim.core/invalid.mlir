@@ -146,7 +146,8 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
 
 // -----
 
-// Grouped operators cannot be split.
+// A part of a grouped conv takes whole groups (here out_range covers group 0,
+// in_range both input channels).
 builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM, chip = {core_number = [4, 1]}, core = {xb_number = [1, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 32, precision = 8}}>} {
   func.func @main(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
     %none = "onnx.NoValue"() : () -> none
@@ -155,7 +156,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
     func.return %y : tensor<1x2x8x8xf32>
   }
 }
-// CHECK: 'cim.core.conv' conv: grouped operators cannot be split
+// CHECK: 'cim.core.conv' conv: a part of a 2-group conv takes whole groups: in_range [0, 2) and out_range [0, 2) must cover the same groups (1 input, 2 output channels each)
 
 // -----
 
