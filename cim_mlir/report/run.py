@@ -53,6 +53,8 @@ class Evaluation:
     """The passes that actually ran, ``cim-mlc`` expanded for the arch."""
     ir_ops: int | None = None
     """Operations in the compiled module (the flow's size; design.md §4)."""
+    pass_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds per pass (verification included)."""
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -114,9 +116,12 @@ def pipeline_spec(steps: list[Any]) -> str:
 
 
 def compile_module(module: Any, arch: Arch, passes: str = DEFAULT_PASSES,
-                   progress: bool | None = False, desc: str = "compile"
+                   progress: bool | None = False, desc: str = "compile",
+                   pass_seconds: dict[str, float] | None = None
                    ) -> tuple[float, list[str], str]:
-    """Attach ``arch`` and run ``passes`` on ``module``; (seconds, remarks, expanded spec)."""
+    """Attach ``arch`` and run ``passes`` on ``module``; (seconds, remarks, expanded spec).
+
+    ``pass_seconds``, if given, receives the seconds of each pass (summed by name)."""
     from tqdm import tqdm
 
     from cim_mlir import remarks as remarks_mod
@@ -132,8 +137,12 @@ def compile_module(module: Any, arch: Arch, passes: str = DEFAULT_PASSES,
         with tqdm(steps, desc=desc, unit="pass", leave=False, disable=_disable(progress)) as bar:
             for step in bar:
                 bar.set_postfix_str(step.name)
+                t1 = time.perf_counter()
                 step.apply(ctx, module)
                 module.verify()
+                if pass_seconds is not None:
+                    pass_seconds[step.name] = pass_seconds.get(step.name, 0.0) + \
+                        time.perf_counter() - t1
     finally:
         remarks_mod.stop_collecting()
     return time.perf_counter() - t0, list(bucket), pipeline_spec(steps)
@@ -223,12 +232,13 @@ def _evaluate_onnx(path: Path, arch: Any, mode: Any, passes: str | None,
     t0 = time.perf_counter()
     module = import_onnx(path, input_shapes=parse_input_shapes(list(input_shapes)))
     t_import = time.perf_counter() - t0
+    timing: dict[str, float] = {}
     seconds, rem, expanded = compile_module(module, target, spec, progress,
-                                            desc=f"compile {path.name}")
+                                            desc=f"compile {path.name}", pass_seconds=timing)
     perf, t_sim = perf_of_module(module)
     ev = Evaluation(perf=perf, source="onnx", import_seconds=t_import, compile_seconds=seconds,
                     simulate_seconds=t_sim, remarks=rem, arch=target, passes=spec,
-                    expanded=expanded, ir_ops=count_ops(module))
+                    expanded=expanded, ir_ops=count_ops(module), pass_seconds=timing)
     _annotate(ev, path, default)
     return ev
 
@@ -273,12 +283,13 @@ def _evaluate_mlir(path: Path, arch: Any, mode: Any, passes: str | None,
         raise CimError("the module has no #cim.arch; give --arch", str(path))
     target, _ = resolve_arch(arch, mode, current)
     spec = passes or DEFAULT_PASSES
+    timing: dict[str, float] = {}
     seconds, rem, expanded = compile_module(module, target, spec, progress,
-                                            desc=f"compile {path.name}")
+                                            desc=f"compile {path.name}", pass_seconds=timing)
     perf, t_sim = perf_of_module(module)
     ev = Evaluation(perf=perf, source="mlir", import_seconds=t_import, compile_seconds=seconds,
                     simulate_seconds=t_sim, remarks=rem, arch=target, passes=spec,
-                    expanded=expanded, ir_ops=count_ops(module))
+                    expanded=expanded, ir_ops=count_ops(module), pass_seconds=timing)
     _annotate(ev, path, False)
     return ev
 
@@ -294,6 +305,8 @@ def _annotate(ev: Evaluation, path: Path, default_arch: bool) -> None:
         meta.update(passes=ev.passes, expanded_passes=ev.expanded)
     if ev.ir_ops is not None:
         meta["ir_ops"] = ev.ir_ops
+    if ev.pass_seconds:
+        meta["pass_seconds"] = {k: round(v, 3) for k, v in ev.pass_seconds.items()}
     meta.update(import_seconds=round(ev.import_seconds, 3),
                 compile_seconds=round(ev.compile_seconds, 3),
                 simulate_seconds=round(ev.simulate_seconds, 3))
