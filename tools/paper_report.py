@@ -1650,6 +1650,14 @@ def _git(*args: str) -> str:
         return ""
 
 
+def _relative(path: Path) -> str:
+    """``path`` relative to the repository (its own files do not make the tree dirty)."""
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
 def _cost(run: Run) -> float:
     """Rough seconds, to start the slowest runs first."""
     base = {"vgg7": 3.0, "resnet101": 2.0, "vit_b16": 2.0, "vgg16": 1.0}.get(run.model, 1.0)
@@ -1760,7 +1768,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
                    f"Python {platform.python_version()}",
         "commit": _git("rev-parse", "--short", "HEAD") or "?",
-        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                           f":(exclude){_relative(out)}")),
         "date": time.strftime("%Y-%m-%d"),
         "quick": args.quick, "experiments": ids,
     }
