@@ -14,11 +14,16 @@ waves (across copies, then across each copy's row tiles).  The stagger is chosen
 pipeline allows (it may not lengthen the segment by more than ``slowdown``),
 which lowers the peak number of simultaneously active crossbars — and with
 it peak power, mostly crossbar and ADC power (§4.2) — at (almost) no latency
-cost.  The pass reports the peak and the latency before and after.
+cost; a stagger that would raise the segment's peak is never taken.  With
+``peak`` set (a power limit, as active crossbars) the pass staggers the
+layers active at the peak until every segment is under it, trading latency
+for power ("boost the computing throughput under the power limitation").
+The pass reports the peak and the latency before and after.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -38,6 +43,30 @@ def set_stagger(op: XbarOp, waves: int) -> None:
                                                     stagger=waves)
 
 
+def stagger_options(low: int, high: int) -> list[int]:
+    """Candidate staggers: every value up to 8, then geometrically (x1.5) to ``high``."""
+    out, s = set(range(low, min(high, 8) + 1)), 8
+    while s < high:
+        s = int(s * 1.5) + 1
+        out.add(min(s, high))
+    out.add(high)
+    return sorted(out)
+
+
+def peak_layers(estimate, names: list[str]) -> list[str]:
+    """The layers active at the moment of the segment's peak, busiest first."""
+    best_t, best = 0.0, -1.0
+    for n in names:
+        t = estimate.starts[n]
+        level = sum(estimate.active[m] for m in names
+                    if estimate.starts[m] <= t < estimate.starts[m] + estimate.times[m])
+        if level > best:
+            best_t, best = t, level
+    live = [m for m in names
+            if estimate.starts[m] <= best_t < estimate.starts[m] + estimate.times[m]]
+    return sorted(live, key=lambda m: -estimate.active[m])
+
+
 @dataclass(frozen=True)
 class MvmPipelinePass(CimPass):
     """Stagger VXB activations inside pipeline slack to lower peak active crossbars."""
@@ -47,6 +76,9 @@ class MvmPipelinePass(CimPass):
 
     slowdown: float = 0.01
     """Largest relative increase of a segment's latency the stagger may cause."""
+    peak: int = 0
+    """A power limit as simultaneously active crossbars (0: none).  Layers are
+    staggered until every segment stays under it, at whatever latency it costs."""
 
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
         layers = build_graph(module, arch)
@@ -57,22 +89,9 @@ class MvmPipelinePass(CimPass):
             if not any(l.op.sched.stage.data > 0 for l in seg_layers):
                 assign_stages(seg_layers, out_rows)
             before = evaluate_segment(seg_layers, arch)
-            budget = before.latency * (1 + self.slowdown)
-            # The slowest layers have no slack; stagger the fastest first.
-            for layer in sorted(seg_layers, key=lambda l: before.times[l.name]):
-                op = layer.op
-                if not isinstance(op, XbarOp):
-                    continue
-                lo = op.placement.stagger.data
-                hi = op.placement.dup.data * op.vxb.row_tiles.data
-                while lo < hi:  # largest stagger that keeps the segment within budget
-                    mid = (lo + hi + 1) // 2
-                    set_stagger(op, mid)
-                    if evaluate_segment(seg_layers, arch).latency <= budget:
-                        lo = mid
-                    else:
-                        hi = mid - 1
-                set_stagger(op, lo)
+            self.use_slack(seg_layers, arch, before.latency * (1 + self.slowdown))
+            if self.peak > 0:
+                self.cap_peak(seg_layers, arch)
             after = evaluate_segment(seg_layers, arch)
             total_before = max(total_before, before.peak_xbars)
             total_after = max(total_after, after.peak_xbars)
@@ -84,3 +103,45 @@ class MvmPipelinePass(CimPass):
         if len(lines) > 1:
             remark(self.name, f"model: peak active crossbars {total_before:.0f} -> "
                    f"{total_after:.0f}")
+
+    @staticmethod
+    def use_slack(seg_layers: list, arch: Arch, budget: float) -> None:
+        """Per layer (fastest first), the stagger with the lowest peak whose latency
+        stays within budget; never raises the peak."""
+        base = evaluate_segment(seg_layers, arch)
+        for layer in sorted(seg_layers, key=lambda l: base.times[l.name]):
+            op = layer.op
+            if not isinstance(op, XbarOp):
+                continue
+            current = op.placement.stagger.data
+            top = max(1, op.placement.dup.data * op.vxb.row_tiles.data)
+            now = evaluate_segment(seg_layers, arch)
+            best = (now.peak_xbars, now.latency, current)
+            for s in stagger_options(current, top):
+                set_stagger(op, s)
+                e = evaluate_segment(seg_layers, arch)
+                if e.latency <= budget and (e.peak_xbars, e.latency) < best[:2]:
+                    best = (e.peak_xbars, e.latency, s)
+            set_stagger(op, best[2])
+
+    def cap_peak(self, seg_layers: list, arch: Arch) -> None:
+        """Stagger the busiest layers at the peak until it is under the limit."""
+        names = [l.name for l in seg_layers]
+        ops = {l.name: l.op for l in seg_layers if isinstance(l.op, XbarOp)}
+        for _ in range(16 * len(seg_layers)):
+            e = evaluate_segment(seg_layers, arch)
+            if e.peak_xbars <= self.peak:
+                return
+            for name in peak_layers(e, names):
+                op = ops.get(name)
+                if op is None:
+                    continue
+                top = max(1, op.placement.dup.data * op.vxb.row_tiles.data)
+                s = op.placement.stagger.data
+                want = max(s + 1, math.ceil(s * e.active[name] /
+                                            max(1.0, e.active[name] - (e.peak_xbars - self.peak))))
+                if s < top:
+                    set_stagger(op, min(top, want))
+                    break
+            else:
+                return  # nothing left to stagger

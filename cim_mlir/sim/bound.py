@@ -87,13 +87,24 @@ def critical_path(sim: Simulator, works: dict[str, float], floors: dict[str, flo
     split the rows).  Without floors the best split of N crossbars along a
     chain costs (sum_i sqrt(c_i w_i))^2 / N; the chain maximising it is found
     by a DP in program order, then its bound is recomputed with the floors by
-    water-filling (x_i = min(w_i / floor_i, lambda sqrt(c_i w_i))).
+    water-filling (x_i = min(w_i / floor_i, lambda sqrt(c_i w_i))).  Segments
+    run one after another, each with the whole chip: their bounds add up.
     """
+    segments: dict[int, list[str]] = {}
+    for name in sim.schedule:  # program order
+        if name in works:
+            segments.setdefault(sim.schedule[name].get("segment", 0), []).append(name)
+    # Segments run one after another, each with the whole chip.
+    return sum(chain_bound(sim, names, works, floors, delays)
+               for names in segments.values())
+
+
+def chain_bound(sim: Simulator, names: list[str], works: dict[str, float],
+                floors: dict[str, float], delays: dict[str, float]) -> float:
+    """The critical-chain bound of one segment's layers."""
     start: dict[str, tuple[float, list[tuple[str, float]]]] = {}
     finish: dict[str, tuple[float, list[tuple[str, float]]]] = {}
-    for name in sim.schedule:  # program order
-        if name not in works:
-            continue
+    for name in names:
         info = sim.schedule[name]
         preds = {p: f for p, f in info.get("preds", {}).items() if p in finish}
         start[name] = max(((start[p][0] + math.sqrt(f * works[p]), start[p][1] + [(p, f)])

@@ -38,7 +38,7 @@ from cim_mlir.cost import (
     dcom_ops,
     footprint,
     peak_active,
-    pipelined_latency,
+    pipeline_trace,
     row_steps,
     steps_cycles,
     transfer_cycles,
@@ -94,7 +94,11 @@ class LayerStats:
     """Per-layer results."""
 
     cycles: float = 0.0
+    """Cycles the layer's meta-operators keep its resources busy."""
     start: float = 0.0
+    finish: float = 0.0
+    """When its last output is ready (later than start + cycles when the
+    pipeline makes it wait for its producer's last rows)."""
     segment: int = 0
     peak_xbars: float = 0.0
     mvms: int = 0
@@ -143,7 +147,7 @@ class PerfReport:
             "segments": self.segments,
             "layers": {
                 name: {"segment": s.segment, "start": round(s.start, 2),
-                       "cycles": round(s.cycles, 2), "peak_active_xbars": round(s.peak_xbars, 2),
+                       "finish": round(s.finish, 2), "cycles": round(s.cycles, 2), "peak_active_xbars": round(s.peak_xbars, 2),
                        "mvms": s.mvms, "energy_pj": round(s.energy_pj, 2),
                        "xbars": _ranges(s.xbars)}
                 for name, s in self.layers.items() if s.cim
@@ -392,18 +396,20 @@ class Simulator:
         for op in seg.compute.block.ops:
             layer = self._task_layer(op)
             cost = self.region_cost(op)
-            for k, v in cost.energy.items():
-                self.energy[k] += v
-                self._layer(op).energy_pj += v
-            for k, v in cost.counts.items():
-                self.counts[k] += v
             if layer is not None and self.schedule.get(layer) is not None and layer != current:
                 tasks.append((layer, []))
                 current = layer
             elif not tasks:
-                tasks.append((layer or "?", []))
+                tasks.append((layer or "(digital)", []))
                 current = layer
             tasks[-1][1].append(cost)
+            # Digital ops after a layer are booked to it (its task).
+            owner = self.layers.setdefault(tasks[-1][0], LayerStats())
+            for k, v in cost.energy.items():
+                self.energy[k] += v
+                owner.energy_pj += v
+            for k, v in cost.counts.items():
+                self.counts[k] += v
         times: dict[str, float] = {}
         active: dict[str, float] = {}
         digital: dict[str, float] = {}
@@ -426,19 +432,24 @@ class Simulator:
                     for p, f in self.schedule.get(n, {}).get("preds", {}).items() if p in names}
             tail = {n: times[n] / max(1, self.schedule.get(n, {}).get("rows", 1)) for n in order}
             delay = {n: self.mvm_latency.get(n, 0.0) for n in order}
-            latency, starts = pipelined_latency(order, times, preds, lead, tail, delay)
+            trace = pipeline_trace(order, times, preds, lead, tail, delay)
+            latency, starts, finish = trace.makespan, trace.start, trace.finish
         else:
-            starts, t = {}, 0.0
+            starts, finish, t = {}, {}, 0.0
             for n in order:
                 times[n] += digital[n]
                 starts[n] = t
                 t += times[n]
+                finish[n] = t
             latency = t
         intervals = []
         for n in order:
             stats = self.layers.setdefault(n, LayerStats())
             stats.cycles, stats.start, stats.segment = times[n], offset + starts[n], seg.index.data
+            stats.finish = offset + finish[n]
             stats.peak_xbars = active[n]
+            # A layer the pipeline holds back (its tail) is active for its run
+            # only; waiting on its producer draws no crossbar power.
             intervals.append((offset + starts[n], offset + starts[n] + times[n], active[n]))
         return latency, intervals
 
