@@ -108,8 +108,12 @@ def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budge
     for _ in range(max_moves):
         grad = trace.gradient(lead, frac)
         free = budget - sum(d * k for d, k in zip(dups, cost))
+        # Donors, cheapest loss per core first (shared by every receiver).
+        pool = sorted(
+            (grad.get(names[j], 0.0) * (curves[j][dups[j] - 2] - curves[j][dups[j] - 1])
+             / cost[j], j) for j in range(len(dups)) if dups[j] > 1)
         moves = []
-        for i, (c, d, k) in enumerate(zip(curves, dups, cost)):
+        for i, (c, d) in enumerate(zip(curves, dups)):
             g = grad.get(names[i], 0.0)
             step = next_breakpoint(c, d)
             if g <= 0 or step is None:
@@ -117,18 +121,16 @@ def critical_balance(layers: list[CgLayer], curves: list, cost: list[int], budge
             gain = g * (c[d - 1] - c[step - 1])
             k = (step - d) * cost[i]
             need, loss, donors = k - free, 0.0, []
-            if need > 0:
-                pool = sorted(
-                    (grad.get(names[j], 0.0) * (curves[j][dups[j] - 2] - curves[j][dups[j] - 1])
-                     / cost[j], j) for j in range(len(dups)) if j != i and dups[j] > 1)
-                for unit_loss, j in pool:
-                    donors.append(j)
-                    loss += unit_loss * cost[j]
-                    need -= cost[j]
-                    if need <= 0:
-                        break
-                if need > 0:
+            for unit_loss, j in pool if need > 0 else ():
+                if j == i:
                     continue
+                donors.append(j)
+                loss += unit_loss * cost[j]
+                need -= cost[j]
+                if need <= 0:
+                    break
+            if need > 0:
+                continue
             moves.append(((gain - loss) / k, i, donors))
         moves.sort(reverse=True)
         for value, i, donors in moves[:4]:

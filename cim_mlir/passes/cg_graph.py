@@ -90,10 +90,19 @@ class CgLayer:
     where copies split the feature map by rows) or one input vector."""
     preds: dict[str, float] = field(default_factory=dict)
     """Producer layer name -> fraction of its output rows needed to start."""
+    _mvm_latency: float | None = None
 
     @property
     def name(self) -> str:
         return self.op.layer_name
+
+    @property
+    def mvm_latency(self) -> float:
+        """One MVM with the hardware's row steps (the CG level's view)."""
+        if self._mvm_latency is None:
+            assert self.arch is not None
+            self._mvm_latency = xb_read_cycles(self.fp.tile_rows, self.arch)
+        return self._mvm_latency
 
 
 def _rows_needed_through(op: Operation, rows: int, operand_rows: int) -> int | None:
@@ -217,7 +226,7 @@ def segment_trace(layers: list[CgLayer], dups: list[int], curves: list[np.ndarra
     lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
     frac = {l.name: 1.0 / max(1, l.work.out_rows) for l in layers}
     tail = {n: times[n] * f for n, f in frac.items()}
-    delay = {l.name: xb_read_cycles(l.fp.tile_rows, l.arch) for l in layers}
+    delay = {l.name: l.mvm_latency for l in layers}
     return (pipeline_trace([l.name for l in layers], times, preds, lead, tail, delay),
             lead, frac)
 
