@@ -22,3 +22,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text()
     command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
     assert command in readme
+
+
+def test_example_arch_files_load_and_round_trip() -> None:
+    from cim_mlir.arch import arch_from_dict, arch_to_dict, load_arch
+
+    files = sorted((REPO / "examples" / "arch").glob("*.*"))
+    assert {f.suffix for f in files} >= {".yaml", ".json"}
+    for path in files:
+        arch = load_arch(str(path))
+        assert arch_from_dict(arch_to_dict(arch, with_docs=True)) == arch
