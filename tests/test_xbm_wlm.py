@@ -623,11 +623,12 @@ def test_vvm_remap_pays_on_jain_vgg7() -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "BUG: the XBM/WLM cost model and the simulator disagree: on small_cnn / isaac-"
-    "baseline, vvm-remap estimates 55600 -> 36300 cycles (1.53x) but the simulator "
-    "measures 25520 -> 26937 (slower).  At the XBM level the model's segment is 55600 "
-    "cycles vs 25520 simulated: e.g. branch_a.conv starts at 18200 (model: lead x time + "
-    "a full 12800-cycle MVM of dw.conv, whose copies each do one MVM) vs 2684 (simulator: "
-    "before dw.conv's single MVM wave could have produced anything)"), raises=AssertionError)
+    "baseline, vvm-remap estimates 55200 -> 36300 cycles (1.52x) but the simulator "
+    "measures 25120 -> 26937 (slower).  At the XBM level the model's segment is 55200 "
+    "cycles vs 25120 simulated: e.g. branch_a.conv starts at 17800 (model: lead x time + "
+    "a full 12800-cycle MVM of dw.conv, whose copies each do one MVM) vs 2284 (simulator: "
+    "before dw.conv's single MVM wave could have produced anything)"),
+    raises=AssertionError)
 def test_vvm_remap_estimate_agrees_with_the_simulator() -> None:
     ratio, without, with_ = vvm_gain("small_cnn", load_arch("isaac-baseline"))
     assert (ratio > 1.0) == (with_ < without)
