@@ -621,14 +621,6 @@ def test_vvm_remap_pays_on_jain_vgg7() -> None:
     assert with_ < without
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the XBM/WLM cost model and the simulator disagree: on small_cnn / isaac-"
-    "baseline, vvm-remap estimates 55200 -> 36300 cycles (1.52x) but the simulator "
-    "measures 25120 -> 26937 (slower).  At the XBM level the model's segment is 55200 "
-    "cycles vs 25120 simulated: e.g. branch_a.conv starts at 17800 (model: lead x time + "
-    "a full 12800-cycle MVM of dw.conv, whose copies each do one MVM) vs 2284 (simulator: "
-    "before dw.conv's single MVM wave could have produced anything)"),
-    raises=AssertionError)
 def test_vvm_remap_estimate_agrees_with_the_simulator() -> None:
     ratio, without, with_ = vvm_gain("small_cnn", load_arch("isaac-baseline"))
     assert (ratio > 1.0) == (with_ < without)
@@ -683,12 +675,6 @@ def test_cim_mlc_runs_exactly_the_passes_of_the_mode() -> None:
 # Bugs found by these tests (strict xfails: they fail until fixed)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the CG level ignores the arch's core.binding: convert-onnx-to-cim-core, the "
-    "cim.core verifier and the CG graph size copies under B->XBC, so with core.binding = "
-    "B->XB convert-cim-core-to-xbar fails ('needs 8 crossbars per copy, but the CG "
-    "schedule gave each copy 1 core(s) = 4 crossbars; ... set core.binding in the arch')"),
-    raises=PassError)
 @pytest.mark.parametrize("build", [_strided_grouped_conv, _tall_conv],
                          ids=lambda f: f.__name__.strip("_"))
 def test_arch_binding_b_to_xb_sizes_the_cg_schedule(build, tmp_path: Path) -> None:
@@ -728,21 +714,11 @@ def test_windows_of_a_well_formed_op() -> None:
     _parse(_xbar_module(64)).verify()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the cim.xbar verifier does not check 'windows' against the operator's MVMs "
-    "(conv: N x OH x OW output pixels, matmul: rows): a conv on 1x3x8x8 (64 windows) "
-    "with windows = 5 verifies and lowers to a loop over 5 windows only"),
-    raises=pytest.fail.Exception)
 def test_verifier_rejects_windows_that_do_not_match_the_mvms() -> None:
     with pytest.raises(VerifyException, match="windows"):
         _parse(_xbar_module(5)).verify()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the cim.row verifier accepts binding B->XB, which convert-cim-xbar-to-row "
-    "rejects ('wordline mode keeps a weight's bit slices in adjacent columns'); such an "
-    "op lowers to a tiled write_row whose count (8 crossbars) disagrees with the tiling "
-    "the interpreter derives (6), caught only when the flow runs"), raises=pytest.fail.Exception)
 def test_row_verifier_rejects_b_to_xb(tmp_path: Path) -> None:
     arch = tiny("WLM", xbs=4, precision=2, parallel_row=8, binding="R->XBR,C->XBC,B->XB")
     g = _Graph()
@@ -820,11 +796,6 @@ def test_remapped_copy_reads_its_row_groups_in_one_step() -> None:
     assert len(reads) == 1 and reads[0].count.data == 4 and reads[0].len.data == 8
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: -t mop expands a tiled read_row (one activation step over count crossbars) into "
-    "one line per crossbar at the enclosing level; outside a parallel region they read "
-    "as sequential steps (Fig. 10: only parallel{} runs together).  vvm-remap's single "
-    "copy of a 27-row matrix at height 8 prints 4 top-level read_row lines"), raises=AssertionError)
 def test_mop_text_keeps_a_tiled_read_row_in_one_parallel_step() -> None:
     lines = flow_text(_remapped_single_copy()).splitlines()
     first = next(i for i, line in enumerate(lines) if "cim.read_row(row_addr=xb0_row0" in line)

@@ -16,6 +16,7 @@ all ask it.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -112,14 +113,25 @@ class Footprint:
         return self.row_tiles * self.bit_xbars
 
 
-def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING,
+def arch_binding(arch: Arch) -> Binding:
+    """The arch's default binding (``core.binding``)."""
+    return _parse_binding(arch.core.binding)
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_binding(text: str) -> Binding:
+    return Binding.parse(text)
+
+
+def footprint(matrix: WeightMatrix, arch: Arch, binding: Binding | None = None,
               height: int | None = None) -> Footprint:
     """Tile one copy of ``matrix`` onto the arch's crossbars.
 
-    ``height`` caps the rows used per crossbar (default: all of them); the
-    VVM-grained remapping uses shorter tiles so that every row group of an
-    output sits on its own crossbar.
+    ``binding`` defaults to the arch's own.  ``height`` caps the rows used per
+    crossbar (default: all of them); the VVM-grained remapping uses shorter
+    tiles so that every row group of an output sits on its own crossbar.
     """
+    binding = binding or arch_binding(arch)
     xb_rows, xb_cols = arch.xb_rows, arch.xb_cols
     if height is not None:
         if not 1 <= height <= xb_rows:
@@ -182,7 +194,7 @@ class TileBlock:
         return (self.groups[1] - self.groups[0]) * (self.cols[1] - self.cols[0])
 
 
-def vxb_tiles(matrix: WeightMatrix, arch: Arch, binding: Binding = DEFAULT_BINDING,
+def vxb_tiles(matrix: WeightMatrix, arch: Arch, binding: Binding | None = None,
               height: int | None = None) -> list[TileBlock]:
     """The crossbars of one copy in VXB order: group tile, row tile, column tile,
     bit slice.  The one tiling rule the code generator, the interpreter and the

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cim_mlir.arch import IDEAL, Arch, ComputingMode
-from cim_mlir.cost.mapping import Binding, DEFAULT_BINDING, Footprint, WeightMatrix, footprint
+from cim_mlir.cost.mapping import Binding, Footprint, WeightMatrix, footprint
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class LayerTime:
 
 
 def layer_time(work: LayerWork, dup: int, arch: Arch,
-               binding: Binding = DEFAULT_BINDING, mvm: float | None = None,
+               binding: Binding | None = None, mvm: float | None = None,
                waves: int = 1) -> LayerTime:
     """Cycles of one layer with ``dup`` copies working on disjoint inputs.
 
@@ -144,7 +144,7 @@ def layer_time(work: LayerWork, dup: int, arch: Arch,
 
 
 def layer_time_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
-                     binding: Binding = DEFAULT_BINDING, mvm: float | None = None,
+                     binding: Binding | None = None, mvm: float | None = None,
                      waves: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(compute, alu, buffer) cycles for every duplication in ``dups`` at once.
 
@@ -175,7 +175,7 @@ def layer_time_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
 
 
 def layer_total_curve(work: LayerWork, dups: np.ndarray, arch: Arch,
-                      binding: Binding = DEFAULT_BINDING, mvm: float | None = None
+                      binding: Binding | None = None, mvm: float | None = None
                       ) -> np.ndarray:
     """:attr:`LayerTime.total` for every duplication in ``dups``."""
     compute, alu, buffer = layer_time_curve(work, dups, arch, binding, mvm)

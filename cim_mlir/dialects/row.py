@@ -69,6 +69,10 @@ class RowOp(XbarOp):
         if size < 1 or height < 1:
             raise VerifyException(f"'{self.name}' {self.layer_name}: rows {self.rows} needs "
                                   "size >= 1 and height >= 1")
+        if self.vxb.bit_xbars.data != 1 or self.binding_value().bits != "XBC":
+            raise VerifyException(
+                f"'{self.name}' {self.layer_name}: wordline mode keeps a weight's bit slices "
+                f"in adjacent columns (binding B->XBC), not {self.binding.data}")
         arch = _arch_of(self)
         if arch is None:
             return

@@ -20,6 +20,8 @@ crossbars (§3.2.2, §3.3.3):
 
 from __future__ import annotations
 
+import math
+
 from xdsl.dialects.builtin import ArrayAttr, IntAttr, StringAttr
 from xdsl.ir import Dialect
 from xdsl.irdl import irdl_attr_definition, irdl_op_definition, prop_def
@@ -102,8 +104,14 @@ class XbarOp(CimCoreOp):
         if not 1 <= p.stagger.data <= top:
             raise VerifyException(f"'{self.name}' {self.layer_name}: stagger "
                                   f"{p.stagger.data} must be in [1, dup x row tiles = {top}]")
-        if self.windows.data < 1:
-            raise VerifyException(f"'{self.name}' {self.layer_name}: windows must be >= 1")
+        out = self.output.type
+        shape = out.get_shape() if hasattr(out, "get_shape") else ()  # type: ignore[union-attr]
+        mvms = (shape[0] * shape[2] * shape[3] if isinstance(self, ConvLike)
+                else math.prod(shape[:-1])) if shape else 1
+        if self.windows.data != mvms:
+            raise VerifyException(
+                f"'{self.name}' {self.layer_name}: windows = {self.windows.data}, but the "
+                f"operator does {mvms} MVMs (one per output {'pixel' if isinstance(self, ConvLike) else 'row'})")
         size = self.copy_xbars()
         spans = sorted((s, s + size) for s in starts)
         for (a0, a1), (b0, _) in zip(spans, spans[1:]):

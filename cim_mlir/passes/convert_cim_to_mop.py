@@ -23,17 +23,19 @@ from cim_mlir.codegen.xbm import lower_xbm
 from cim_mlir.codegen.flow import FlowBuilder
 from cim_mlir.diagnostics import PassError
 from cim_mlir.passes.base import CimPass
-from cim_mlir.passes.cg_graph import build_graph
+from cim_mlir.passes.cg_graph import build_graph, level_time
 
 
 def schedule_table(module: ModuleOp, arch: Arch) -> dict:
-    """Per layer: the CG decisions and pipeline edges, for the simulator."""
+    """Per layer: the CG decisions, pipeline edges and one MVM's latency (the
+    pipeline's per-link delay, as the passes estimated it), for the simulator."""
     table = {}
     for layer in build_graph(module, arch):
         s = layer.op.sched
         table[layer.name] = {
             "segment": s.segment.data, "stage": s.stage.data, "wait": s.wait.data,
             "dup": s.dup.data, "rows": layer.work.out_rows,
+            "mvm": round(level_time(layer, arch)[2], 3),
             "preds": {p: round(f, 6) for p, f in layer.preds.items()},
         }
     return table

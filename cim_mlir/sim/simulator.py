@@ -431,7 +431,8 @@ class Simulator:
             lead = {(p, n): f for n in order
                     for p, f in self.schedule.get(n, {}).get("preds", {}).items() if p in names}
             tail = {n: times[n] / max(1, self.schedule.get(n, {}).get("rows", 1)) for n in order}
-            delay = {n: self.mvm_latency.get(n, 0.0) for n in order}
+            delay = {n: self.schedule.get(n, {}).get("mvm", self.mvm_latency.get(n, 0.0))
+                     for n in order}
             trace = pipeline_trace(order, times, preds, lead, tail, delay)
             latency, starts, finish = trace.makespan, trace.start, trace.finish
         else:

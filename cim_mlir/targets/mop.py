@@ -128,7 +128,15 @@ class FlowPrinter:
         self.depth -= 1
 
     def op(self, op: Operation) -> None:
-        if isinstance(op, ParallelOp):
+        if isinstance(op, WriteRowOp | ReadRowOp) and op.count.data > 1 \
+                and not isinstance(op.parent_op(), ParallelOp) and isinstance(op, ReadRowOp):
+            # One activation step over many crossbars: they run together.
+            self.line("parallel{")
+            self.depth += 1
+            self.tiled_rows(op)
+            self.depth -= 1
+            self.line("}")
+        elif isinstance(op, ParallelOp):
             self.line("parallel{")
             self.block(op.body.block.ops)
             self.line("}")

@@ -1,7 +1,6 @@
-// XFAIL: *
 // RUN: cim-opt %s --split-input-file --verify-diagnostics -p 'convert-onnx-to-cim-core,cg-segment,cg-dup,convert-cim-core-to-xbar' | filecheck %s
 
-// BUG: the CG level ignores the arch's core.binding.  convert-onnx-to-cim-core,
+// Regression test (bug fixed): the CG level ignored the arch's core.binding.  convert-onnx-to-cim-core,
 // the cim.core verifier and the CG graph compute footprints under the default
 // B->XBC, so on an arch whose core.binding is B->XB the CG schedule gives a
 // copy too few crossbars and convert-cim-core-to-xbar fails, advising to

@@ -42,12 +42,13 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t, computing_mode = XBM,
 // -----
 
 // The arch binds B->XB: the 2 cells of a weight go to 2 crossbars (both of a
-// core), so the CG copy on core 1 holds one VXB copy at crossbars 2-3.
+// core; the CG footprint already counts them), so the CG copy on core 1 holds
+// one VXB copy at crossbars 2-3.
 builtin.module attributes {cim.arch = #cim.arch<{name = t, computing_mode = XBM, chip = {core_number = [2, 1]}, core = {xb_number = [2, 1], binding = "R->XBR,C->XBC,B->XB"}, crossbar = {xb_size = [32, 32], parallel_row = 8, precision = 4}}>} {
   func.func @main(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x8x8xf32> {
     %none = "onnx.NoValue"() : () -> none
     %w = "onnx.Constant"() <{name = "w", value = #cim.splat<0.5 : tensor<4x3x3x3xf32>>}> : () -> tensor<4x3x3x3xf32>
-    %c = "cim.core.conv"(%x, %w, %none) <{name = "conv", matrix = #cim.core.matrix<rows = 27, cols = 4>, footprint = #cim.core.footprint<xbars = 1, cores = 1>, schedule = #cim.core.schedule<segment = 0, dup = 1, cores = [1]>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}> : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, none) -> tensor<1x4x8x8xf32>
+    %c = "cim.core.conv"(%x, %w, %none) <{name = "conv", matrix = #cim.core.matrix<rows = 27, cols = 4>, footprint = #cim.core.footprint<xbars = 2, cores = 1>, schedule = #cim.core.schedule<segment = 0, dup = 1, cores = [1]>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}> : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, none) -> tensor<1x4x8x8xf32>
     func.return %c : tensor<1x4x8x8xf32>
   }
 }

@@ -19,7 +19,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = "paper-example", computi
     func.return %output : tensor<1x32x32x32xf32>
   }
 }
-// CHECK:      "cim.mop.flow"() <{sym_name = "main", mode = "CM", inputs = [#cim.mop.buffer<tensor = input, addr = 0, shape = [1, 3, 32, 32], layout = nhwc>], outputs = [#cim.mop.buffer<tensor = output, addr = 35840, shape = [1, 32, 32, 32], layout = nhwc>], l0_used = #builtin.int<68608>, schedule = #cim.mop.params<{{[{]}}conv = {{[{]}}segment = 0, stage = 1, wait = 0, dup = 2, rows = 32, preds = {{[{]}}}}}>}> ({
+// CHECK:      "cim.mop.flow"() <{sym_name = "main", mode = "CM", inputs = [#cim.mop.buffer<tensor = input, addr = 0, shape = [1, 3, 32, 32], layout = nhwc>], outputs = [#cim.mop.buffer<tensor = output, addr = 35840, shape = [1, 32, 32, 32], layout = nhwc>], l0_used = #builtin.int<68608>, schedule = #cim.mop.params<{{[{]}}conv = {{[{]}}segment = 0, stage = 1, wait = 0, dup = 2, rows = 32, mvm = {{[0-9.e+]+}}, preds = {{[{]}}}}}>}> ({
 // CHECK-NEXT:   "cim.mop.segment"() <{index = #builtin.int<0>}> ({
 // CHECK-NEXT:     "cim.mop.write_core"() <{core = #builtin.int<0>, len = #builtin.int<1>, weights = #cim.splat<0.01 : tensor<32x3x3x3xf32>>, matrix = #cim.mop.matrix<layer = conv, kind = conv, trans = 0, groups = 1, in_range = [0, 3], out_range = [0, 32], block = [0, 1, 0, 27, 0, 32]{{[^>]*}}>, layer = "conv", bias = #cim.splat<0.5 : tensor<32xf32>>}> : () -> ()
 // CHECK-NEXT:     "cim.mop.write_core"() <{core = #builtin.int<1>, len = #builtin.int<1>, {{.*}}}> : () -> ()
@@ -63,7 +63,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4, computing_mode = CM,
   }
 }
 // CHECK:      outputs = [#cim.mop.buffer<tensor = add, addr = 512, shape = [1, 4, 8, 8], layout = nhwc>], l0_used = #builtin.int<768>
-// CHECK-SAME: schedule = #cim.mop.params<{{[{]}}c0 = {{[{]}}segment = 0, stage = 1, wait = 0, dup = 2, rows = 8, preds = {{[{]}}}}, c1 = {{[{]}}segment = 0, stage = 2, wait = 2, dup = 1, rows = 8, preds = {{[{]}}c0 = 0.25}}}>
+// CHECK-SAME: schedule = #cim.mop.params<{{[{]}}c0 = {{[{]}}segment = 0, stage = 1, wait = 0, dup = 2, rows = 8, mvm = {{[0-9.e+]+}}, preds = {{[{]}}}}, c1 = {{[{]}}segment = 0, stage = 2, wait = 2, dup = 1, rows = 8, mvm = {{[0-9.e+]+}}, preds = {{[{]}}c0 = 0.25}}}>
 // MOP:      Segment 0:
 // MOP-NEXT:   Init:
 // MOP-NEXT:     cim.write_core(core_addr=0, mat=c0[0:36, 0:4])

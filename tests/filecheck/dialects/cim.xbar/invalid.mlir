@@ -60,7 +60,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t, computing_mode = XBM,
     func.return %y : tensor<1x4x8x8xf32>
   }
 }
-// CHECK: 'cim.xbar.conv' conv: windows must be >= 1
+// CHECK: 'cim.xbar.conv' conv: windows = 0, but the operator does 64 MVMs (one per output pixel)
 
 // -----
 // Two copies on the same crossbar.
