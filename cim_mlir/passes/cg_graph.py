@@ -90,6 +90,8 @@ class CgLayer:
     where copies split the feature map by rows) or one input vector."""
     preds: dict[str, float] = field(default_factory=dict)
     """Producer layer name -> fraction of its output rows needed to start."""
+    local_preds: dict[str, float] | None = None
+    """``preds`` within the layer's segment (set by by_segment)."""
     _mvm_latency: float | None = None
 
     @property
@@ -164,44 +166,51 @@ def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
             layer = CgLayer(op, work, footprint(op.matrix.matrix(), arch), arch, max(1, unit))
             layers.append(layer)
             by_op[op] = layer
+    cache: dict[tuple[SSAValue, int | None], dict[str, float]] = {}
     for layer in layers:
-        _collect_preds(layer, by_op)
+        layer.preds = dict(_producers(layer.op.input, _first_rows(layer.op), by_op, cache))
     return layers
 
 
-def _collect_preds(layer: CgLayer, by_op: dict[Operation, CgLayer]) -> None:
-    """Walk back from the layer's input through DCOM ops to CIM producers."""
-    stack: list[tuple[SSAValue, int | None]] = [(layer.op.input, _first_rows(layer.op))]
-    seen: set[tuple[SSAValue, int | None]] = set()
-    while stack:
-        value, rows = stack.pop()
-        if (value, rows) in seen:
+def _producers(value: SSAValue, rows: int | None, by_op: dict[Operation, CgLayer],
+               cache: dict[tuple[SSAValue, int | None], dict[str, float]]) -> dict[str, float]:
+    """CIM producers of ``value`` (through digital ops) and the fraction of their
+    output rows its first ``rows`` rows need (None: all of them).  Memoised per
+    (value, rows): the parts of a split operator share their input, and a
+    Concat of hundreds of parts feeds the next layer's parts."""
+    key = (value, rows)
+    if key in cache:
+        return cache[key]
+    out: dict[str, float] = {}
+    cache[key] = out  # the graph is acyclic; this only guards re-entry
+    owner = value.owner
+    if not isinstance(owner, Operation) or owner.name in ("onnx.Constant", "onnx.NoValue"):
+        return out
+    if owner in by_op:
+        producer = by_op[owner]
+        total = max(1, producer.work.out_rows)
+        out[producer.name] = 1.0 if rows is None else min(1.0, rows / total)
+        return out
+    for operand in owner.operands:
+        if not isinstance(operand.type, TensorType):
             continue
-        seen.add((value, rows))
-        owner = value.owner
-        if not isinstance(owner, Operation):
-            continue
-        if owner in by_op:
-            producer = by_op[owner]
-            total = max(1, producer.work.out_rows)
-            frac = 1.0 if rows is None else min(1.0, rows / total)
-            layer.preds[producer.name] = max(layer.preds.get(producer.name, 0.0), frac)
-            continue
-        if owner.name in ("onnx.Constant", "onnx.NoValue"):
-            continue
-        for operand in owner.operands:
-            if not isinstance(operand.type, TensorType):
-                continue
-            need = None if rows is None else _rows_needed_through(
-                owner, rows, tensor_rows(operand))
-            stack.append((operand, need))
+        need = None if rows is None else _rows_needed_through(owner, rows, tensor_rows(operand))
+        for name, frac in _producers(operand, need, by_op, cache).items():
+            out[name] = max(out.get(name, 0.0), frac)
+    return out
 
 
 def by_segment(layers: list[CgLayer]) -> dict[int, list[CgLayer]]:
-    """Layers grouped by their schedule's segment, in program order."""
+    """Layers grouped by their schedule's segment, in program order.
+
+    Also restricts each layer's ``local_preds`` to producers in its segment
+    (only they overlap with it in time), once, for the searches that follow."""
     out: dict[int, list[CgLayer]] = {}
+    segment = {l.name: l.op.sched.segment.data for l in layers}
     for layer in layers:
-        out.setdefault(layer.op.sched.segment.data, []).append(layer)
+        seg = segment[layer.name]
+        layer.local_preds = {p: f for p, f in layer.preds.items() if segment.get(p) == seg}
+        out.setdefault(seg, []).append(layer)
     return dict(sorted(out.items()))
 
 
@@ -217,13 +226,23 @@ def time_curves(layers: list[CgLayer], arch: Arch, cores: int) -> list[np.ndarra
     return curves
 
 
+def local_edges(layers: list[CgLayer]
+                ) -> tuple[dict[str, list[str]], dict[tuple[str, str], float]]:
+    """Producers within these layers, and the lead fraction of each edge."""
+    names = {l.name for l in layers}
+    local = [l.local_preds if l.local_preds is not None else
+             {p: f for p, f in l.preds.items() if p in names} for l in layers]
+    preds = {l.name: [p for p in lp if p in names] for l, lp in zip(layers, local)}
+    lead = {(p, l.name): f for l, lp in zip(layers, local) for p, f in lp.items()
+            if p in names}
+    return preds, lead
+
+
 def segment_trace(layers: list[CgLayer], dups: list[int], curves: list[np.ndarray]
                   ) -> tuple[PipelineTrace, dict[tuple[str, str], float], dict[str, float]]:
     """The pipelined segment's trace, with the lead and tail fractions used."""
     times = {l.name: float(c[d - 1]) for l, d, c in zip(layers, dups, curves)}
-    names = {l.name for l in layers}
-    preds = {l.name: [p for p in l.preds if p in names] for l in layers}
-    lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
+    preds, lead = local_edges(layers)
     frac = {l.name: 1.0 / max(1, l.work.out_rows) for l in layers}
     tail = {n: times[n] * f for n, f in frac.items()}
     delay = {l.name: l.mvm_latency for l in layers}
@@ -298,10 +317,8 @@ def evaluate_segment(layers: list[CgLayer], arch: Arch,
         times[layer.name], active[layer.name], delay[layer.name] = level_time(layer, arch)
     if pipelined is None:
         pipelined = any(l.op.sched.stage.data > 0 for l in layers)
-    names = {l.name for l in layers}
     if pipelined:
-        preds = {l.name: [p for p in l.preds if p in names] for l in layers}
-        lead = {(p, l.name): f for l in layers for p, f in l.preds.items() if p in names}
+        preds, lead = local_edges(layers)
         tail = {l.name: times[l.name] / max(1, l.work.out_rows) for l in layers}
         latency, starts = pipelined_latency([l.name for l in layers], times, preds, lead, tail,
                                             delay)

@@ -72,7 +72,11 @@ class CimMlcPass(CimPass):
         steps.append(make("convert-cim-to-mop"))
         return steps
 
+    verify_each: bool = False
+    """Verify the module after every step (cim-opt verifies after the whole pass)."""
+
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
         for step in self.pipeline_for(arch):
             step.apply(ctx, module)
-            module.verify()
+            if self.verify_each:
+                module.verify()

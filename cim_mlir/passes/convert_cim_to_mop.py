@@ -30,13 +30,17 @@ def schedule_table(module: ModuleOp, arch: Arch) -> dict:
     """Per layer: the CG decisions, pipeline edges and one MVM's latency (the
     pipeline's per-link delay, as the passes estimated it), for the simulator."""
     table = {}
-    for layer in build_graph(module, arch):
+    layers = build_graph(module, arch)
+    segment = {l.name: l.op.sched.segment.data for l in layers}
+    for layer in layers:
         s = layer.op.sched
         table[layer.name] = {
             "segment": s.segment.data, "stage": s.stage.data, "wait": s.wait.data,
             "dup": s.dup.data, "rows": layer.work.out_rows,
             "mvm": round(level_time(layer, arch)[2], 3),
-            "preds": {p: round(f, 6) for p, f in layer.preds.items()},
+            # Only producers in the same segment overlap with it in time.
+            "preds": {p: round(f, 6) for p, f in layer.preds.items()
+                      if segment.get(p) == s.segment.data},
         }
     return table
 
