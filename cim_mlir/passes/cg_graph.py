@@ -167,8 +167,10 @@ def build_graph(module: ModuleOp, arch: Arch) -> list[CgLayer]:
             layers.append(layer)
             by_op[op] = layer
     cache: dict[tuple[SSAValue, int | None], dict[str, float]] = {}
+    order = {l.name: i for i, l in enumerate(layers)}
     for layer in layers:
-        layer.preds = dict(_producers(layer.op.input, _first_rows(layer.op), by_op, cache))
+        found = _producers(layer.op.input, _first_rows(layer.op), by_op, cache)
+        layer.preds = {p: found[p] for p in sorted(found, key=order.__getitem__)}
     return layers
 
 
