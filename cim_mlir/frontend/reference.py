@@ -41,20 +41,12 @@ def run_reference(module: ModuleOp,
     """Execute @main on ``inputs`` (by ONNX input name, or positionally); return its results."""
     from cim_mlir.kernels import evaluate
 
+    from cim_mlir.inputs import order_inputs
+
     main = main_function(module)
     args = main.body.block.args
     names = input_names(main)
-    if isinstance(inputs, Mapping):
-        missing = [n for n in names if n not in inputs]
-        unknown = sorted(set(inputs) - set(names))
-        if missing or unknown:
-            raise ValueError(f"inputs must be exactly {names}; missing {missing}, "
-                             f"unknown {unknown}")
-        arrays = [inputs[n] for n in names]
-    else:
-        if len(inputs) != len(args):
-            raise ValueError(f"@main takes {len(args)} inputs, got {len(inputs)}")
-        arrays = list(inputs)
+    arrays = order_inputs(names, inputs)
 
     env: dict[SSAValue, np.ndarray | None] = {}
     for arg, name, array in zip(args, names, arrays):

@@ -91,20 +91,10 @@ def flow_inputs(flow: FlowOp) -> list[tuple[str, list[int]]]:
 
 def _bind_inputs(flow: FlowOp, inputs: Sequence[np.ndarray] | Mapping[str, np.ndarray]
                  ) -> list[tuple[Any, np.ndarray]]:
+    from cim_mlir.inputs import order_inputs
+
     bufs = list(flow.inputs.data)
-    if isinstance(inputs, Mapping):
-        names = [b.tensor.data for b in bufs]
-        missing = [n for n in names if n not in inputs]
-        unknown = sorted(set(inputs) - set(names))
-        if missing or unknown:
-            raise FlowRunError(f"the flow takes inputs {names}; missing {missing}, "
-                               f"unknown {unknown}")
-        arrays = [inputs[n] for n in names]
-    else:
-        arrays = list(inputs)
-        if len(arrays) != len(bufs):
-            raise FlowRunError(f"the flow takes {len(bufs)} input(s) "
-                               f"({', '.join(b.tensor.data for b in bufs)}), got {len(arrays)}")
+    arrays = order_inputs([b.tensor.data for b in bufs], inputs, FlowRunError)
     bound = []
     for buf, array in zip(bufs, arrays):
         array = np.asarray(array)

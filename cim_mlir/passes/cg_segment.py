@@ -16,7 +16,6 @@ is an error naming it and the shortfall.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from xdsl.context import Context

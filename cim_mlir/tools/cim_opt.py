@@ -15,10 +15,8 @@ Differences from xdsl-opt:
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -31,6 +29,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from cim_mlir.arch import DEFAULT_ARCH, ArchError, ComputingMode, list_presets, load_arch
 from cim_mlir.context import cim_dialects
 from cim_mlir.diagnostics import CimError
+from cim_mlir.tools.common import internal_error
 from cim_mlir.passes.registry import available_passes, available_targets
 
 # Options of cim-opt itself; never mistaken for pass flags.
@@ -193,15 +192,6 @@ class CimOptMain(xDSLOptMain):
 def _fail(message: str) -> int:
     print(f"cim-opt: error: {message}", file=sys.stderr)
     return 1
-
-
-def internal_error(tool: str, error: BaseException) -> int:
-    """A bug, not a user error: one line, the traceback only on request."""
-    if os.environ.get("CIM_MLIR_TRACEBACK"):
-        traceback.print_exc()
-    print(f"{tool}: internal error: {type(error).__name__}: {error} (this is a bug in "
-          "cim-mlir; rerun with CIM_MLIR_TRACEBACK=1 for the traceback)", file=sys.stderr)
-    return 2
 
 
 def run(args: Sequence[str] | None = None) -> int:

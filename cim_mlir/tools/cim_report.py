@@ -30,8 +30,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from cim_mlir.arch import DEFAULT_ARCH, ArchError, ComputingMode, list_presets
+from cim_mlir.arch import DEFAULT_ARCH, ComputingMode, list_presets
 from cim_mlir.diagnostics import CimError
+from cim_mlir.tools.common import guarded
 
 
 class UsageError(Exception):
@@ -91,8 +92,6 @@ def _layers_limit(text: str) -> int | None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from cim_mlir.tools.cim_opt import internal_error
-
     try:
         args = build_parser().parse_args(argv)
     except UsageError as e:
@@ -100,77 +99,38 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1
     except SystemExit as e:  # --help
         return int(e.code or 0)
-    try:
-        from xdsl.utils.exceptions import DiagnosticException, ParseError
+    return guarded("cim-report", lambda: report(args))
 
-        from cim_mlir.report import evaluate, format_perf
 
-        limit = _layers_limit(args.layers)
-        path = Path(args.input_file)
-        ev = evaluate(path, arch=args.arch, mode=args.computing_mode, passes=args.passes,
-                      input_shapes=args.input_shape,
-                      progress=False if args.no_progress else None)
-        outdir = Path(args.output_dir) if args.output_dir else path.resolve().parent
-        stem = output_stem(path)
-        if args.remarks and ev.remarks:
-            print("\n".join(ev.remarks))
-            print()
-        print(format_perf(ev.perf, title=f"cim-report: {path.name}", max_layers=limit))
-        written: list[Path] = []
-        if not args.no_json:
-            target = outdir / f"{stem}.perf.json"
-            if not (target.exists() and target.resolve() == path.resolve()):
-                outdir.mkdir(parents=True, exist_ok=True)
-                target.write_text(json.dumps(ev.perf, indent=2) + "\n")
-                written.append(target)
-        if not args.no_plots:
-            from cim_mlir.report.plots import plot_all
+def report(args: argparse.Namespace) -> int:
+    from cim_mlir.report import evaluate, format_perf
 
-            written += list(plot_all(ev.perf, outdir, stem).values())
-        if written:
-            print()
-            print("wrote " + ", ".join(str(w) for w in written))
-    except ParseError as e:
-        print(f"cim-report: error: {_parse_error(str(e))}", file=sys.stderr)
-        return 1
-    except (CimError, ArchError, DiagnosticException) as e:
-        print(f"cim-report: error: {_one_line(str(e))}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # e.g. piped into head: not an error
-        _silence_stdout()
-        return 0
-    except (ValueError, OSError) as e:
-        print(f"cim-report: error: {_one_line(str(e))}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("cim-report: interrupted", file=sys.stderr)
-        return 130
-    except Exception as e:  # noqa: BLE001 - a bug: one line, traceback on request
-        return internal_error("cim-report", e)
+    limit = _layers_limit(args.layers)
+    path = Path(args.input_file)
+    ev = evaluate(path, arch=args.arch, mode=args.computing_mode, passes=args.passes,
+                  input_shapes=args.input_shape,
+                  progress=False if args.no_progress else None)
+    outdir = Path(args.output_dir) if args.output_dir else path.resolve().parent
+    stem = output_stem(path)
+    if args.remarks and ev.remarks:
+        print("\n".join(ev.remarks))
+        print()
+    print(format_perf(ev.perf, title=f"cim-report: {path.name}", max_layers=limit))
+    written: list[Path] = []
+    if not args.no_json:
+        target = outdir / f"{stem}.perf.json"
+        if not (target.exists() and target.resolve() == path.resolve()):
+            outdir.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(ev.perf, indent=2) + "\n")
+            written.append(target)
+    if not args.no_plots:
+        from cim_mlir.report.plots import plot_all
+
+        written += list(plot_all(ev.perf, outdir, stem).values())
+    if written:
+        print()
+        print("wrote " + ", ".join(str(w) for w in written))
     return 0
-
-
-def _parse_error(text: str) -> str:
-    """xDSL's parse errors are 'file:line:col', the source line, a caret, the message."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) >= 2 and lines[-1] != "^":
-        return f"{lines[0]}: {lines[-1]}"
-    return _one_line(text)
-
-
-def _silence_stdout() -> None:
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def _one_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " ".join(lines[:3]) if lines else "unknown error"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -31,8 +31,9 @@ from typing import NoReturn
 
 import numpy as np
 
-from cim_mlir.arch import DEFAULT_ARCH, ArchError, ComputingMode, load_arch
+from cim_mlir.arch import DEFAULT_ARCH, ComputingMode, load_arch
 from cim_mlir.diagnostics import CimError
+from cim_mlir.tools.common import guarded
 
 EXACT_TOLERANCE = 1e-4
 INT_COSINE = 0.99
@@ -322,8 +323,6 @@ def _summary(args, module, result, elapsed: dict[str, float], say) -> None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from cim_mlir.tools.cim_opt import internal_error
-
     try:
         args = build_parser().parse_args(argv)
     except UsageError as e:
@@ -331,53 +330,37 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1
     except SystemExit as e:  # --help
         return int(e.code or 0)
+    return guarded("cim-run", lambda: execute(args))
+
+
+def execute(args: argparse.Namespace) -> int:
     say = (lambda text: None) if args.quiet else (lambda text: print(text))
-    try:
-        from xdsl.utils.exceptions import DiagnosticException, ParseError
+    from cim_mlir.interpreter import find_flow, run_flow
 
-        from cim_mlir.interpreter import find_flow, run_flow
-
-        t0 = time.perf_counter()
-        module, model = load_module(args)
-        t1 = time.perf_counter()
-        flow = find_flow(module)
-        inputs = load_inputs(args, flow)
-        result = run_flow(module, inputs, numerics=args.numerics, progress=not args.quiet,
-                          batching=not args.no_batching, weight_scale=args.weight_scale)
-        t2 = time.perf_counter()
-        if args.output:
-            out = Path(args.output)
-            try:
-                np.save(out, result.outputs[0].astype(np.float32))
-            except OSError as e:
-                raise CimError(f"cannot write '{out}': {e.strerror}", "--output") from None
-        elapsed = {"compile" if Path(args.input_file).suffix == ".onnx" else "load": t1 - t0,
-                   "run": t2 - t1}
-        _summary(args, module, result, elapsed, say)
-        if args.check:
-            ok = check(args, module, model, inputs, result, print)
-            if not ok:
-                print("cim-run: check FAILED", file=sys.stderr)
-                return 1
-            say("cim-run: check passed")
-    except (CimError, ArchError, ParseError, DiagnosticException) as e:
-        print(f"cim-run: error: {_one_line(str(e))}", file=sys.stderr)
-        return 1
-    except (ValueError, OSError) as e:
-        print(f"cim-run: error: {_one_line(str(e))}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("cim-run: interrupted", file=sys.stderr)
-        return 130
-    except Exception as e:  # noqa: BLE001 - a bug: one line, traceback on request
-        return internal_error("cim-run", e)
+    t0 = time.perf_counter()
+    module, model = load_module(args)
+    t1 = time.perf_counter()
+    flow = find_flow(module)
+    inputs = load_inputs(args, flow)
+    result = run_flow(module, inputs, numerics=args.numerics, progress=not args.quiet,
+                      batching=not args.no_batching, weight_scale=args.weight_scale)
+    t2 = time.perf_counter()
+    if args.output:
+        out = Path(args.output)
+        try:
+            np.save(out, result.outputs[0].astype(np.float32))
+        except OSError as e:
+            raise CimError(f"cannot write '{out}': {e.strerror}", "--output") from None
+    elapsed = {"compile" if Path(args.input_file).suffix == ".onnx" else "load": t1 - t0,
+               "run": t2 - t1}
+    _summary(args, module, result, elapsed, say)
+    if args.check:
+        ok = check(args, module, model, inputs, result, print)
+        if not ok:
+            print("cim-run: check FAILED", file=sys.stderr)
+            return 1
+        say("cim-run: check passed")
     return 0
-
-
-def _one_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[0] if len(lines) <= 1 else lines[0] + " " + " ".join(
-        line.strip() for line in lines[1:3])
 
 
 def main(argv: Sequence[str] | None = None) -> None:
