@@ -58,6 +58,10 @@ def test_flags_and_pipelines_keep_their_order() -> None:
     assert argv == ["m.onnx", "-p",
                     "cg-segment,cg-dup{solver=cpsat},cg-pipeline,"
                     "cg-dup{solver=greedy balance=false}"]
+    # Values xDSL's pipeline lexer cannot take bare are quoted.
+    assert translate_argv(["--convert-cim-core-to-xbar=binding=R->XBR,C->XBC,B->XB"],
+                          {"convert-cim-core-to-xbar"}) == [
+        "-p", 'convert-cim-core-to-xbar{binding="R->XBR,C->XBC,B->XB"}']
     # An option that takes a value never swallows the input file.
     assert translate_argv(["--cg-dup", "m.onnx"], passes) == ["m.onnx", "-p", "cg-dup"]
 

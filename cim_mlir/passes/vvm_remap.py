@@ -122,8 +122,8 @@ class VvmRemapPass(CimPass):
                    f"(remapping would not lower latency): {names('kept')}")
         if choices["full"]:
             remark(self.name, f"no room to remap {len(choices['full'])} layers (a copy with "
-                   f"shorter tiles needs more crossbars than their cores have): "
-                   f"{names('full')}")
+                   f"shorter tiles needs more crossbars than the layer occupies, or its "
+                   f"groups are packed block-diagonally): {names('full')}")
         if choices["no-op"]:
             remark(self.name, f"nothing to remap in {len(choices['no-op'])} layers: "
                    f"parallel_row = {arch.crossbar.parallel_row} covers all rows of their "

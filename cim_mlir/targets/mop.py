@@ -202,7 +202,8 @@ class FlowPrinter:
             return (f"cim.write_row(row_addr=xb{op.xb.data}_row{op.row.data}, "
                     f"len={op.len.data}{col}, value={matrix(op.matrix)})")
         if isinstance(op, ReadXbOp):
-            return (f"cim.read_xb(xb_addr={op.xb.data}, len={op.len.data})  // "
+            waves = f", waves={op.waves.data}" if op.waves.data > 1 else ""
+            return (f"cim.read_xb(xb_addr={op.xb.data}, len={op.len.data}{waves})  // "
                     f"{addr(op.src)} -> {addr(op.dst)}{self.acc(op)}")
         if isinstance(op, ReadRowOp):
             return (f"cim.read_row(row_addr=xb{op.xb.data}_row{op.row.data}, "

@@ -38,6 +38,18 @@ _OWN_OPTIONS = {"arch", "computing-mode", "input-shape", "target", "output-file"
 _OPTION_SEPARATOR = re.compile(r"[,\s]+(?=[A-Za-z_][\w-]*=)")
 
 
+_PLAIN_VALUE = re.compile(r"[\w.+-]*|\".*\"")
+
+
+def _quote_value(option: str) -> str:
+    """``key=R->XBR,C->XBC`` -> ``key="R->XBR,C->XBC"``: xDSL's pipeline lexer
+    only takes identifiers, numbers and quoted strings as option values."""
+    key, eq, value = option.partition("=")
+    if not eq or _PLAIN_VALUE.fullmatch(value):
+        return option
+    return f'{key}="{value}"'
+
+
 def translate_argv(argv: Sequence[str], pass_names: set[str]) -> list[str]:
     """Fold pass flags and -p specs, in command-line order, into one -p pipeline."""
     pipeline: list[str] = []
@@ -60,6 +72,7 @@ def translate_argv(argv: Sequence[str], pass_names: set[str]) -> list[str]:
                 and name not in _OWN_OPTIONS:
             _, eq, options = arg[2:].partition("=")
             options = _OPTION_SEPARATOR.sub(" ", options.strip().strip("{}").strip())
+            options = " ".join(_quote_value(o) for o in options.split())
             pipeline.append(f"{name}{{{options}}}" if eq and options else name)
         else:
             rest.append(arg)
