@@ -31,7 +31,8 @@ import model_zoo
 import numpy as np
 import pytest
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntAttr, ModuleOp, StringAttr, UnitAttr
+from xdsl.ir import Block, Region
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
 
@@ -757,16 +758,18 @@ def test_mop_text_keeps_a_tiled_read_row_in_one_parallel_step() -> None:
     assert "parallel{" in lines[first - 1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the flow is not compact when D' is large: one read per VXB copy per loop body, "
-    "so small_cnn (9k weights) on isaac-baseline in WLM is 18427 ops / 2.2 MB of -t mop "
-    "(16670 read_row), 8x ResNet-50's 2217 ops, and takes ~11 s on the interpreter"),
-    raises=AssertionError)
 def test_small_cnn_wlm_flow_is_compact() -> None:
+    """Heavily duplicated layers (stem.conv: 256 copies) fold their per-core
+    copies into one read with ``copies``: the flow grows with cores, not D'
+    (it was 18427 ops, 16670 of them read_row, before the folding)."""
     arch = load_arch("isaac-baseline")
     module = run_passes(load_model("small_cnn", arch), "cim-mlc")
     (flow,) = [op for op in module.walk() if isinstance(op, FlowOp)]
     assert sum(1 for _ in flow.walk()) < 5000
+    reads = [op for op in flow.walk() if isinstance(op, ReadRowOp)]
+    assert max(op.copies.data for op in reads) > 1
+    # still one MVM per copy and row step: the folded reads stand for the same work
+    assert sum(op.copies.data for op in reads) >= 16000
 
 
 STAGGER_BRANCHES = """builtin.module attributes {cim.arch = #cim.arch<{name = t, computing_mode = \
@@ -818,9 +821,11 @@ def test_staggered_activations_compute_the_same() -> None:
     run_passes(module, "convert-cim-to-mop")
     waves = {op.layer.data: op.waves.data for op in module.walk() if isinstance(op, ReadXbOp)}
     assert waves == {"C": 1, "A": 2, "B": 1}
-    # C's 4 copies in 3 waves: one parallel pair, then two single reads
-    (par,) = [op for op in module.walk() if isinstance(op, ParallelOp)]
-    assert [op.xb.data for op in par.walk() if isinstance(op, ReadXbOp)] == [0, 1]
+    # C's 4 copies in 3 waves: a pair (one read folding copies 0 and 1), then two
+    # single reads
+    c_reads = [op for op in module.walk() if isinstance(op, ReadXbOp) and op.layer.data == "C"]
+    assert [(op.xb.data, op.copies.data) for op in c_reads] == [(0, 2), (2, 1), (3, 1)]
+    assert [op.xb.data for op in c_reads[0].single_copies()] == [0, 1]
     rng = np.random.default_rng(5)
     x, k, s = (rng.standard_normal(shape) for shape in ((1, 3, 8, 8), (6, 40), (48, 16)))
     c, a, b = run_flow(module, [x, k, s]).outputs
@@ -830,3 +835,86 @@ def test_staggered_activations_compute_the_same() -> None:
     assert relative_error(c, np.broadcast_to(ref_c, (1, 4, 8, 8))) <= 1e-9
     assert relative_error(a, np.repeat(k.sum(axis=1, keepdims=True), 4, axis=1)) <= 1e-9
     assert relative_error(b, np.repeat(2 * s.sum(axis=1, keepdims=True), 4, axis=1)) <= 1e-9
+
+
+# --------------------------------------------------------------------------------------
+# Folded reads (copies > 1) mean exactly the reads they stand for
+
+
+def unfold_copies(module: ModuleOp) -> int:
+    """Replace every read with copies > 1 by its single reads (a parallel step)."""
+    rewriter = Rewriter()
+    folded = [op for op in module.walk()
+              if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1]
+    for op in folded:
+        singles = [type(s).create(properties=dict(s.properties)) for s in op.single_copies()]
+        if isinstance(op.parent_op(), ParallelOp):
+            rewriter.replace_op(op, singles)
+        else:
+            par = ParallelOp.create(regions=[Region(Block())])
+            par.body.block.add_ops(singles)
+            rewriter.replace_op(op, par)
+    module.verify()
+    return len(folded)
+
+
+@pytest.mark.parametrize("mode", ["XBM", "WLM"])
+def test_folded_reads_equal_their_expansion(mode: str) -> None:
+    """Simulator and interpreter give the same answer on the folded flow and on
+    the flow with one read per copy."""
+    arch = load_arch("isaac-baseline").with_mode(ComputingMode[mode])
+    module = run_passes(load_model("small_cnn", arch), "cim-mlc")
+    expanded = module.clone()
+    assert unfold_copies(expanded) > 0
+    assert sum(1 for _ in expanded.walk()) > sum(1 for _ in module.walk())
+    folded_perf, expanded_perf = simulate(module).to_json(), simulate(expanded).to_json()
+    assert folded_perf == expanded_perf
+    x = np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32)
+    a, b = run_flow(module, [x]), run_flow(expanded, [x])
+    np.testing.assert_array_equal(a.outputs[0], b.outputs[0])
+    assert a.stats.ops == b.stats.ops  # one MVM per copy either way
+    assert flow_text(module) == flow_text(expanded)
+
+
+def test_group_copies_folds_only_arithmetic_runs() -> None:
+    from cim_mlir.codegen.xbm import group_copies
+    from cim_mlir.dialects.mop import AddrAttr
+
+    def read(xb: int, core: int, src: int, dst: int, acc: bool = False) -> ReadXbOp:
+        props = {"xb": IntAttr(xb), "len": IntAttr(2), "src": AddrAttr.l1(core, src, [64]),
+                 "dst": AddrAttr.l1(core, dst), "layer": StringAttr("l")}
+        if acc:
+            props["acc"] = UnitAttr()
+        return ReadXbOp.create(properties=props)
+
+    reads = [read(0, 0, 0, 100), read(2, 0, 27, 110), read(4, 0, 54, 120),  # run of 3
+             read(6, 0, 81, 131),   # output step breaks the run
+             read(8, 1, 0, 100),    # other core
+             read(10, 1, 27, 110, acc=True),  # other properties
+             read(9, 1, 54, 120),   # crossbars go backwards
+             read(10, 1, 81, 130)]  # overlaps the previous one (len 2, step 1)
+    out = group_copies(reads)
+    assert [(r.xb.data, r.copies.data) for r in out] == [
+        (0, 3), (6, 1), (8, 1), (10, 1), (9, 1), (10, 1)]
+    first = out[0]
+    assert (first.xb_step.data, first.src_step.data, first.dst_step.data) == (2, 27, 10)
+    assert [s.src.strides for s in first.single_copies()] == [[64]] * 3
+    assert [(s.xb.data, s.src.base.data, s.dst.base.data) for s in first.single_copies()] == [
+        (0, 0, 100), (2, 27, 110), (4, 54, 120)]
+
+
+def test_mop_printer_folds_many_copies_into_one_line(tmp_path: Path) -> None:
+    """More than 16 copies of a read print as one line with the stepping (the
+    text stays O(cores), like the IR)."""
+    def build(g: _Graph) -> str:
+        return g.node("MatMul", [g.input("x", [64, 16]), g.weight([16, 4])])
+
+    module, feeds, ref = compile_graph(build, tiny("XBM", cores=1, xbs=32), tmp_path)
+    reads = [op for op in module.walk() if isinstance(op, ReadXbOp)]
+    assert max(op.copies.data for op in reads) > 16
+    text = flow_text(module)
+    line = next(ln for ln in text.splitlines() if "cim.read_xb(xb_addr=xb0.." in ln)
+    assert re.search(r"xb_addr=xb0\.\.xb\d+ step 1, len=1\) x\d+  // L1\.0\[\d+\] \+ "
+                     r"16\*k -> L1\.0\[\d+\] \+ 4\*k", line), line
+    got = run_flow(module, feeds).outputs[0]
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)

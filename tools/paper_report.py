@@ -36,7 +36,7 @@ import shlex
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1615,7 +1615,7 @@ def render_markdown(tables: list[Table], res: Results, meta: dict[str, Any],
             out += [f"![{t.plot}]({t.plot})", ""]
     if example:
         out += ["## Example: cim-report on one run", "",
-                f"`cim-report $(ZOO resnet18) --arch isaac-baseline --computing-mode CM` "
+                "`cim-report $(ZOO resnet18) --arch isaac-baseline --computing-mode CM` "
                 "(CG-P&D) writes these plots (per-layer latency, crossbar Gantt chart, active "
                 "crossbars over time):", ""]
         out += [f"![{p}]({p})" for p in example]

@@ -11,12 +11,12 @@ step once vvm-remap has given every row group its own crossbar.
 from __future__ import annotations
 
 from xdsl.dialects.builtin import IntAttr, StringAttr, UnitAttr
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block
 
 from cim_mlir.codegen.cm import constant_attr, matrix_ref
 from cim_mlir.codegen.flow import FlowBuilder, Fused, Segment
-from cim_mlir.codegen.xbm import Copy, XbmLowering, emit_parallel
-from cim_mlir.dialects.mop import AddrAttr, ReadRowOp, WriteRowOp
+from cim_mlir.codegen.xbm import Copy, XbmLowering, emit_parallel, group_copies
+from cim_mlir.dialects.mop import AddrAttr, ReadRowOp, WriteRowOp, XbReadOp
 from cim_mlir.dialects.row import RowOp
 
 
@@ -44,7 +44,7 @@ class WlmLowering(XbmLowering):
         size = op.rows.size.data
         for wave in self.waves(copies):
             for step in range(op.row_steps()):
-                reads: list[Operation] = []
+                reads: list[XbReadOp] = []
                 for c in wave:
                     src, dst = slots[c.index]
                     if op.vxb.xbars.data == 1:
@@ -57,7 +57,7 @@ class WlmLowering(XbmLowering):
                     if step > 0:
                         props["acc"] = UnitAttr()
                     reads.append(ReadRowOp.create(properties=props))
-                emit_parallel(block, reads)
+                emit_parallel(block, list(group_copies(reads)))
 
 
 def lower_wlm(fb: FlowBuilder, op: RowOp, seg: Segment, fused: Fused | None) -> None:

@@ -31,6 +31,7 @@ from cim_mlir.dialects.mop import (
     ParamsAttr,
     ReadXbOp,
     WriteXbOp,
+    XbReadOp,
     new_region,
 )
 from cim_mlir.dialects.xbar import XbarOp
@@ -41,6 +42,47 @@ class Copy:
     index: int
     xb: int
     core: int
+
+
+def group_copies(reads: list[XbReadOp]) -> list[XbReadOp]:
+    """Fold runs of reads that differ only by an arithmetic step in crossbar,
+    source and destination into one op with ``copies`` (flow size stays
+    O(cores), not O(D'), for heavily duplicated layers)."""
+    out: list[XbReadOp] = []
+    run: list[XbReadOp] = []
+
+    def steps(a: XbReadOp, b: XbReadOp) -> tuple[int, int, int] | None:
+        same = {k: v for k, v in a.properties.items() if k not in ("xb", "src", "dst")}
+        other = {k: v for k, v in b.properties.items() if k not in ("xb", "src", "dst")}
+        if same != other:
+            return None
+        if any((x.space, x.core, x.coeffs) != (y.space, y.core, y.coeffs)
+               for x, y in ((a.src, b.src), (a.dst, b.dst))):
+            return None
+        return (b.xb.data - a.xb.data, b.src.base.data - a.src.base.data,  # type: ignore[attr-defined]
+                b.dst.base.data - a.dst.base.data)
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            xb_step, src_step, dst_step = steps(run[0], run[1])  # type: ignore[misc]
+            props = dict(run[0].properties)
+            props.update(copies=IntAttr(len(run)), xb_step=IntAttr(xb_step),
+                         src_step=IntAttr(src_step), dst_step=IntAttr(dst_step))
+            out.append(type(run[0]).create(properties=props))
+        run.clear()
+
+    for read in reads:
+        if run:
+            step = steps(run[-1], read)
+            fits = step is not None and step[0] >= run[0].span and (
+                len(run) == 1 or step == steps(run[0], run[1]))
+            if not fits:
+                flush()
+        run.append(read)
+    flush()
+    return out
 
 
 def emit_parallel(block: Block, ops: list[Operation]) -> None:
@@ -168,7 +210,8 @@ class XbmLowering:
                    slots: dict[int, tuple[AddrAttr, AddrAttr]]) -> None:
         """The MVMs of one segment: one read_xb per copy, in activation waves."""
         for wave in self.waves(copies):
-            emit_parallel(block, [self.read(c, *slots[c.index]) for c in wave])
+            emit_parallel(block, list(group_copies([self.read(c, *slots[c.index])
+                                                    for c in wave])))
 
     def waves(self, copies: list[Copy]) -> list[list[Copy]]:
         """Copies per activation wave; staggering beyond the copies splits row tiles."""

@@ -647,7 +647,13 @@ class ReadCoreOp(MopOp):
 
 
 class XbReadOp(MopOp):
-    """A crossbar read writing (or accumulating into) ``dst``."""
+    """A crossbar read writing (or accumulating into) ``dst``.
+
+    With ``copies`` = n it stands for n reads issued together on duplicated
+    weights: copy j uses crossbar ``xb + j * xb_step``, input
+    ``src + j * src_step`` and output ``dst + j * dst_step`` (one op per core
+    and step, however many copies a layer has on that core).
+    """
 
     src = prop_def(AddrAttr)
     dst = prop_def(AddrAttr)
@@ -655,6 +661,48 @@ class XbReadOp(MopOp):
     """Accumulate into dst instead of overwriting (partial sums)."""
     shift = prop_def(IntAttr, default_value=IntAttr(0))
     """Scale the result by 2**shift before writing (bit-slice accumulation)."""
+    copies = prop_def(IntAttr, default_value=IntAttr(1))
+    xb_step = prop_def(IntAttr, default_value=IntAttr(0))
+    src_step = prop_def(IntAttr, default_value=IntAttr(0))
+    dst_step = prop_def(IntAttr, default_value=IntAttr(0))
+
+    def single_copies(self) -> list[XbReadOp]:
+        """The reads this op stands for, one per copy (itself when copies = 1).
+
+        Kept on the op while its properties are unchanged, so the expansion's
+        attributes live as long as the op (consumers cache by identity)."""
+        n = self.copies.data
+        if n == 1:
+            return [self]
+        key = tuple(self.properties.items())
+        cached = self.__dict__.get("_single_copies")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        out: list[XbReadOp] = []
+        for j in range(n):
+            props = dict(self.properties)
+            props.update(xb=IntAttr(self.xb.data + j * self.xb_step.data),  # type: ignore[attr-defined]
+                         src=self.src.shifted(j * self.src_step.data),
+                         dst=self.dst.shifted(j * self.dst_step.data), copies=IntAttr(1))
+            out.append(type(self).create(properties=props))
+        self.__dict__["_single_copies"] = (key, out)
+        return out
+
+    @property
+    def span(self) -> int:
+        """Crossbars one copy reads."""
+        raise NotImplementedError
+
+    def verify_copies(self) -> None:
+        """Copies must be distinct crossbars."""
+        n, span = self.copies.data, self.span
+        _positive(self, copies=n)
+        if n > 1 and self.xb_step.data < span:
+            self._fail(f"{n} copies {self.xb_step.data} crossbars apart overlap (each uses "
+                       f"{span})")
+
+    def hardware_units(self) -> list[tuple[str, int]]:
+        return [u for c in self.single_copies() for u in c.units()]  # type: ignore[attr-defined]
 
 
 @irdl_op_definition
@@ -672,11 +720,16 @@ class ReadXbOp(XbReadOp):
 
     def verify_arch(self, arch: Arch) -> None:
         _positive(self, len=self.len.data, waves=self.waves.data)
-        if self.xb.data < 0 or self.xb.data + self.len.data > arch.num_xbars:
-            self._fail(f"crossbars [{self.xb.data}, {self.xb.data + self.len.data}) exceed "
-                       f"the chip's {arch.num_xbars}")
+        self.verify_copies()
+        last = self.xb.data + (self.copies.data - 1) * self.xb_step.data + self.len.data
+        if self.xb.data < 0 or last > arch.num_xbars:
+            self._fail(f"crossbars [{self.xb.data}, {last}) exceed the chip's {arch.num_xbars}")
 
-    def hardware_units(self) -> list[tuple[str, int]]:
+    @property
+    def span(self) -> int:
+        return self.len.data
+
+    def units(self) -> list[tuple[str, int]]:
         return [("crossbar", x) for x in range(self.xb.data, self.xb.data + self.len.data)]
 
 
@@ -703,13 +756,19 @@ class ReadRowOp(XbReadOp):
     height = prop_def(IntAttr, default_value=IntAttr(0))
 
     def verify_arch(self, arch: Arch) -> None:
-        _check_rows(self, self.xb.data, self.count.data, self.row.data, self.len.data,
+        self.verify_copies()
+        span = (self.copies.data - 1) * self.xb_step.data + self.count.data
+        _check_rows(self, self.xb.data, span, self.row.data, self.len.data,
                     self.height.data, arch)
         if self.len.data > arch.crossbar.parallel_row:
             self._fail(f"activates {self.len.data} rows, more than parallel_row = "
                        f"{arch.crossbar.parallel_row}")
 
-    def hardware_units(self) -> list[tuple[str, int]]:
+    @property
+    def span(self) -> int:
+        return self.count.data
+
+    def units(self) -> list[tuple[str, int]]:
         return [("crossbar", x) for x in range(self.xb.data, self.xb.data + self.count.data)]
 
 

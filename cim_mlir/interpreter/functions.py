@@ -122,7 +122,7 @@ class MopFunctions(InterpreterFunctions):
         self.progress = progress
         self.inputs = inputs or []
         self.outputs: list[np.ndarray] = []
-        self._addr: dict[int, Addr] = {}
+        self._addr: dict[int, tuple[AddrAttr, Addr]] = {}
         self._decoded: dict[int, Any] = {}
 
     # ---- structure ------------------------------------------------------------------
@@ -263,11 +263,12 @@ class MopFunctions(InterpreterFunctions):
 
     # ---- addresses and buffers ------------------------------------------------------
     def addr(self, a: AddrAttr) -> Addr:
-        got = self._addr.get(id(a))
-        if got is None:
-            got = Addr((a.space.data, a.core.data), a.base.data,
-                       np.asarray(a.strides, dtype=np.int64))
-            self._addr[id(a)] = got
+        hit = self._addr.get(id(a))
+        if hit is not None and hit[0] is a:
+            return hit[1]
+        got = Addr((a.space.data, a.core.data), a.base.data,
+                   np.asarray(a.strides, dtype=np.int64))
+        self._addr[id(a)] = (a, got)
         return got
 
     def bases(self, a: AddrAttr) -> tuple[Addr, np.ndarray]:
@@ -618,6 +619,10 @@ class MopFunctions(InterpreterFunctions):
 
     @impl(ReadXbOp)
     def run_read_xb(self, interp: Interpreter, op: ReadXbOp, args: PythonValues) -> PythonValues:
+        if op.copies.data > 1:  # n reads on duplicated weights, issued together
+            for single in op.single_copies():
+                self.run_read_xb(interp, single, args)
+            return ()
         self._tick(op)
         pm = self.m.vxb(op.xb.data, op.len.data, "read_xb").matrix
         x = self.read(op.src, pm.in_len, "src")
@@ -629,6 +634,10 @@ class MopFunctions(InterpreterFunctions):
     @impl(ReadRowOp)
     def run_read_row(self, interp: Interpreter, op: ReadRowOp,
                      args: PythonValues) -> PythonValues:
+        if op.copies.data > 1:  # n reads on duplicated weights, issued together
+            for single in op.single_copies():
+                self.run_read_row(interp, single, args)  # type: ignore[arg-type]
+            return ()
         self._tick(op)
         if op.count.data == 1:
             xbar = self.m.row_xbar(op.xb.data, False, "read_row")
@@ -901,6 +910,8 @@ class MopFunctions(InterpreterFunctions):
 
     # ---- batching support -----------------------------------------------------------
     def _accesses(self, op: Operation) -> list[Access]:
+        if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+            return [a for single in op.single_copies() for a in self._accesses(single)]
         label = f"'{op.name}'"
         out: list[Access] = []
 
@@ -1027,6 +1038,8 @@ def op_weight(op: Operation, cache: dict[int, int] | None = None) -> int:
         w = sum(op_weight(o, cache) for o in op.body.block.ops)
     elif isinstance(op, LoopOp):
         w = op.count.data * sum(op_weight(o, cache) for o in op.body.block.ops)
+    elif isinstance(op, ReadXbOp | ReadRowOp):
+        w = op.copies.data
     else:
         w = 1
     cache[key] = w

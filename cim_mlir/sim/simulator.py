@@ -208,6 +208,13 @@ class Simulator:
 
     def op_cost(self, op: Operation) -> Cost:
         arch = self.arch
+        if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+            # Copies run together: one read's time, all of their crossbars and energy.
+            parts = [self.op_cost(single) for single in op.single_copies()]
+            cost = Cost(max(p.cycles for p in parts), CIM, sum(p.xbars for p in parts))
+            for p in parts:
+                cost.absorb(p)
+            return cost
         if isinstance(op, ReadXbOp):
             self._uses(op, op.xb.data, op.len.data)
             rows = self.vxb_rows.get(op.xb.data, arch.xb_rows)

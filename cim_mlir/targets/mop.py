@@ -127,15 +127,20 @@ class FlowPrinter:
             self.op(op)
         self.depth -= 1
 
-    def op(self, op: Operation) -> None:
-        if isinstance(op, WriteRowOp | ReadRowOp) and op.count.data > 1 \
-                and not isinstance(op.parent_op(), ParallelOp) and isinstance(op, ReadRowOp):
-            # One activation step over many crossbars: they run together.
+    def op(self, op: Operation, in_parallel: bool | None = None) -> None:
+        if in_parallel is None:
+            in_parallel = isinstance(op.parent_op(), ParallelOp)
+        together = isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1 or \
+            isinstance(op, ReadRowOp) and op.count.data > 1
+        if together and not in_parallel:
+            # Copies, or one activation step over many crossbars: they run together.
             self.line("parallel{")
             self.depth += 1
-            self.tiled_rows(op)
+            self.op(op, True)
             self.depth -= 1
             self.line("}")
+        elif isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+            self.copies(op)
         elif isinstance(op, ParallelOp):
             self.line("parallel{")
             self.block(op.body.block.ops)
@@ -150,6 +155,22 @@ class FlowPrinter:
             self.tiled_rows(op)
         else:
             self.line(self.meta(op))
+
+    def copies(self, op: ReadXbOp | ReadRowOp) -> None:
+        """Reads of duplicated copies: one line each when few, else one line."""
+        singles = op.single_copies()
+        if len(singles) <= EXPAND:
+            for single in singles:
+                self.op(single, True)
+            return
+        unit, span = ("len" if isinstance(op, ReadXbOp) else "count"), op.span
+        last = op.xb.data + (len(singles) - 1) * op.xb_step.data
+        name = "read_xb" if isinstance(op, ReadXbOp) else "read_row"
+        row = f"_row{op.row.data}" if isinstance(op, ReadRowOp) else ""
+        self.line(f"cim.{name}(xb_addr=xb{op.xb.data}..xb{last + span - 1} step "
+                  f"{op.xb_step.data}{row}, {unit}={span}) x{len(singles)}  // "
+                  f"{addr(op.src)} + {op.src_step.data}*k -> {addr(op.dst)} + "
+                  f"{op.dst_step.data}*k{self.acc(op)}")
 
     def tiled_rows(self, op: WriteRowOp | ReadRowOp) -> None:
         """One paper-style line per crossbar of a tiled row op, when small enough."""

@@ -852,3 +852,62 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
   "cim.mop.read_core"() <{kind = "conv", params = #cim.mop.params<{in_shape = [8, 8, 3], channels = [0, 3], out_shape = [8, 8, 4], kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], dilations = [1, 1], group = 1}>, core = #builtin.int<0>, len = #builtin.int<5>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, layer = "conv"}> : () -> ()
 }
 // CHECK: 'cim.mop.read_core' (conv): cores [0, 5) exceed the chip's 4
+
+// -----
+
+// Folded copies that overlap: each reads 2 crossbars but they are 1 apart.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<2>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, copies = #builtin.int<2>, xb_step = #builtin.int<1>, src_step = #builtin.int<27>, dst_step = #builtin.int<4>, layer = "conv"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_xb' (conv): 2 copies 1 crossbars apart overlap (each uses 2)
+
+// -----
+
+// Folded copies whose last copy is beyond the chip's 8 crossbars.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_xb"() <{xb = #builtin.int<2>, len = #builtin.int<1>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, copies = #builtin.int<3>, xb_step = #builtin.int<3>, src_step = #builtin.int<27>, dst_step = #builtin.int<4>, layer = "conv"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_xb' (conv): crossbars [2, 9) exceed the chip's 8
+
+// -----
+
+// copies must be positive.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_row"() <{xb = #builtin.int<0>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<1>, height = #builtin.int<0>, src = #cim.mop.addr<L1.0[0]>, dst = #cim.mop.addr<L0[32]>, copies = #builtin.int<0>, layer = "fc"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.read_row' (fc): copies must be >= 1, got 0
+
+// -----
+
+// A folded copy and a plain read on the same crossbar in one parallel step.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.parallel"() ({
+        "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, copies = #builtin.int<3>, xb_step = #builtin.int<2>, src_step = #builtin.int<27>, dst_step = #builtin.int<4>, layer = "conv"}> : () -> ()
+        "cim.mop.read_xb"() <{xb = #builtin.int<4>, len = #builtin.int<1>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[300]>, layer = "conv"}> : () -> ()
+      }) : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK: 'cim.mop.parallel': cim.mop.read_xb and cim.mop.read_xb both use crossbar 4 in the same parallel step

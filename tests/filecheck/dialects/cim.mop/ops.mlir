@@ -175,3 +175,32 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WL
 // CHECK-NEXT:     "cim.mop.dcom"() <{kind = "Softmax", srcs = [#cim.mop.addr<L0[32]>], dsts = [#cim.mop.addr<L0[36]>], params = #cim.mop.params<{axis = -1, in_shapes = [[1, 4]], out_shapes = [[1, 4]], in_layouts = [rowmajor], out_layouts = [rowmajor]}>}> : () -> ()
 // CHECK-NEXT:   }) : () -> ()
 // CHECK-NEXT: }) : () -> ()
+
+// -----
+
+// Reads on duplicated weights folded into one op: copies = 3 read_xb on
+// crossbars 0, 2, 4 (xb_step 2), inputs 27 apart and outputs 4 apart.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "XBM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, copies = #builtin.int<3>, xb_step = #builtin.int<2>, src_step = #builtin.int<27>, dst_step = #builtin.int<4>, layer = "conv"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK:      "cim.mop.read_xb"() <{xb = #builtin.int<0>, len = #builtin.int<1>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[192]>, copies = #builtin.int<3>, xb_step = #builtin.int<2>, src_step = #builtin.int<27>, dst_step = #builtin.int<4>, layer = "conv"{{.*}}}> : () -> ()
+
+// -----
+
+// A tiled read_row over two crossbars, two copies 4 crossbars apart.
+builtin.module attributes {cim.arch = #cim.arch<{name = t4w, computing_mode = WLM, chip = {core_number = [4, 1]}, core = {xb_number = [2, 1]}, crossbar = {xb_size = [32, 32], parallel_row = 16, precision = 8}}>} {
+  "cim.mop.flow"() <{sym_name = "main", mode = "WLM", inputs = [], outputs = [], l0_used = #builtin.int<448>}> ({
+    "cim.mop.segment"() <{index = #builtin.int<0>}> ({
+    ^bb0:
+    }, {
+      "cim.mop.read_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[300]>, copies = #builtin.int<2>, xb_step = #builtin.int<4>, src_step = #builtin.int<32>, dst_step = #builtin.int<4>, layer = "fc2"}> : () -> ()
+    }) : () -> ()
+  }) : () -> ()
+}
+// CHECK:      "cim.mop.read_row"() <{xb = #builtin.int<2>, row = #builtin.int<0>, len = #builtin.int<16>, count = #builtin.int<2>, height = #builtin.int<16>, src = #cim.mop.addr<L0[0]>, dst = #cim.mop.addr<L0[300]>, copies = #builtin.int<2>, xb_step = #builtin.int<4>, src_step = #builtin.int<32>, dst_step = #builtin.int<4>, layer = "fc2"{{.*}}}> : () -> ()
