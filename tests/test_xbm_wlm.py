@@ -767,9 +767,9 @@ def test_small_cnn_wlm_flow_is_compact() -> None:
     (flow,) = [op for op in module.walk() if isinstance(op, FlowOp)]
     assert sum(1 for _ in flow.walk()) < 5000
     reads = [op for op in flow.walk() if isinstance(op, ReadRowOp)]
-    assert max(op.copies.data for op in reads) > 1
+    assert max(op.n_copies for op in reads) > 1
     # still one MVM per copy and row step: the folded reads stand for the same work
-    assert sum(op.copies.data for op in reads) >= 16000
+    assert sum(op.n_copies for op in reads) >= 16000
 
 
 STAGGER_BRANCHES = """builtin.module attributes {cim.arch = #cim.arch<{name = t, computing_mode = \
@@ -824,7 +824,7 @@ def test_staggered_activations_compute_the_same() -> None:
     # C's 4 copies in 3 waves: a pair (one read folding copies 0 and 1), then two
     # single reads
     c_reads = [op for op in module.walk() if isinstance(op, ReadXbOp) and op.layer.data == "C"]
-    assert [(op.xb.data, op.copies.data) for op in c_reads] == [(0, 2), (2, 1), (3, 1)]
+    assert [(op.xb.data, op.n_copies) for op in c_reads] == [(0, 2), (2, 1), (3, 1)]
     assert [op.xb.data for op in c_reads[0].single_copies()] == [0, 1]
     rng = np.random.default_rng(5)
     x, k, s = (rng.standard_normal(shape) for shape in ((1, 3, 8, 8), (6, 40), (48, 16)))
@@ -845,7 +845,7 @@ def unfold_copies(module: ModuleOp) -> int:
     """Replace every read with copies > 1 by its single reads (a parallel step)."""
     rewriter = Rewriter()
     folded = [op for op in module.walk()
-              if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1]
+              if isinstance(op, ReadXbOp | ReadRowOp) and op.n_copies > 1]
     for op in folded:
         singles = [type(s).create(properties=dict(s.properties)) for s in op.single_copies()]
         if isinstance(op.parent_op(), ParallelOp):
@@ -894,10 +894,10 @@ def test_group_copies_folds_only_arithmetic_runs() -> None:
              read(9, 1, 54, 120),   # crossbars go backwards
              read(10, 1, 81, 130)]  # overlaps the previous one (len 2, step 1)
     out = group_copies(reads)
-    assert [(r.xb.data, r.copies.data) for r in out] == [
+    assert [(r.xb.data, r.n_copies) for r in out] == [
         (0, 3), (6, 1), (8, 1), (10, 1), (9, 1), (10, 1)]
     first = out[0]
-    assert (first.xb_step.data, first.src_step.data, first.dst_step.data) == (2, 27, 10)
+    assert first.steps == (2, 27, 10)
     assert [s.src.strides for s in first.single_copies()] == [[64]] * 3
     assert [(s.xb.data, s.src.base.data, s.dst.base.data) for s in first.single_copies()] == [
         (0, 0, 100), (2, 27, 110), (4, 54, 120)]
@@ -911,7 +911,7 @@ def test_mop_printer_folds_many_copies_into_one_line(tmp_path: Path) -> None:
 
     module, feeds, ref = compile_graph(build, tiny("XBM", cores=1, xbs=32), tmp_path)
     reads = [op for op in module.walk() if isinstance(op, ReadXbOp)]
-    assert max(op.copies.data for op in reads) > 16
+    assert max(op.n_copies for op in reads) > 16
     text = flow_text(module)
     line = next(ln for ln in text.splitlines() if "cim.read_xb(xb_addr=xb0.." in ln)
     assert re.search(r"xb_addr=xb0\.\.xb\d+ step 1, len=1\) x\d+  // L1\.0\[\d+\] \+ "

@@ -646,6 +646,9 @@ class ReadCoreOp(MopOp):
         return [("core", c) for c in range(self.core.data, self.core.data + self.len.data)]
 
 
+_COPY_PROPS = ("copies", "xb_step", "src_step", "dst_step")
+
+
 class XbReadOp(MopOp):
     """A crossbar read writing (or accumulating into) ``dst``.
 
@@ -661,17 +664,28 @@ class XbReadOp(MopOp):
     """Accumulate into dst instead of overwriting (partial sums)."""
     shift = prop_def(IntAttr, default_value=IntAttr(0))
     """Scale the result by 2**shift before writing (bit-slice accumulation)."""
-    copies = prop_def(IntAttr, default_value=IntAttr(1))
-    xb_step = prop_def(IntAttr, default_value=IntAttr(0))
-    src_step = prop_def(IntAttr, default_value=IntAttr(0))
-    dst_step = prop_def(IntAttr, default_value=IntAttr(0))
+    copies = opt_prop_def(IntAttr)
+    """Absent for one read (most reads: flows stay small)."""
+    xb_step = opt_prop_def(IntAttr)
+    src_step = opt_prop_def(IntAttr)
+    dst_step = opt_prop_def(IntAttr)
+
+    @property
+    def n_copies(self) -> int:
+        return 1 if self.copies is None else self.copies.data
+
+    @property
+    def steps(self) -> tuple[int, int, int]:
+        """(crossbar, input, output) advance from one copy to the next."""
+        return tuple(0 if a is None else a.data  # type: ignore[return-value]
+                     for a in (self.xb_step, self.src_step, self.dst_step))
 
     def single_copies(self) -> list[XbReadOp]:
         """The reads this op stands for, one per copy (itself when copies = 1).
 
         Kept on the op while its properties are unchanged, so the expansion's
         attributes live as long as the op (consumers cache by identity)."""
-        n = self.copies.data
+        n = self.n_copies
         if n == 1:
             return [self]
         key = tuple(self.properties.items())
@@ -679,11 +693,11 @@ class XbReadOp(MopOp):
         if cached is not None and cached[0] == key:
             return cached[1]
         out: list[XbReadOp] = []
+        xb_step, src_step, dst_step = self.steps
         for j in range(n):
-            props = dict(self.properties)
-            props.update(xb=IntAttr(self.xb.data + j * self.xb_step.data),  # type: ignore[attr-defined]
-                         src=self.src.shifted(j * self.src_step.data),
-                         dst=self.dst.shifted(j * self.dst_step.data), copies=IntAttr(1))
+            props = {k: v for k, v in self.properties.items() if k not in _COPY_PROPS}
+            props.update(xb=IntAttr(self.xb.data + j * xb_step),  # type: ignore[attr-defined]
+                         src=self.src.shifted(j * src_step), dst=self.dst.shifted(j * dst_step))
             out.append(type(self).create(properties=props))
         self.__dict__["_single_copies"] = (key, out)
         return out
@@ -695,10 +709,10 @@ class XbReadOp(MopOp):
 
     def verify_copies(self) -> None:
         """Copies must be distinct crossbars."""
-        n, span = self.copies.data, self.span
+        n, span, xb_step = self.n_copies, self.span, self.steps[0]
         _positive(self, copies=n)
-        if n > 1 and self.xb_step.data < span:
-            self._fail(f"{n} copies {self.xb_step.data} crossbars apart overlap (each uses "
+        if n > 1 and xb_step < span:
+            self._fail(f"{n} copies {xb_step} crossbars apart overlap (each uses "
                        f"{span})")
 
     def hardware_units(self) -> list[tuple[str, int]]:
@@ -721,7 +735,7 @@ class ReadXbOp(XbReadOp):
     def verify_arch(self, arch: Arch) -> None:
         _positive(self, len=self.len.data, waves=self.waves.data)
         self.verify_copies()
-        last = self.xb.data + (self.copies.data - 1) * self.xb_step.data + self.len.data
+        last = self.xb.data + (self.n_copies - 1) * self.steps[0] + self.len.data
         if self.xb.data < 0 or last > arch.num_xbars:
             self._fail(f"crossbars [{self.xb.data}, {last}) exceed the chip's {arch.num_xbars}")
 
@@ -757,7 +771,7 @@ class ReadRowOp(XbReadOp):
 
     def verify_arch(self, arch: Arch) -> None:
         self.verify_copies()
-        span = (self.copies.data - 1) * self.xb_step.data + self.count.data
+        span = (self.n_copies - 1) * self.steps[0] + self.count.data
         _check_rows(self, self.xb.data, span, self.row.data, self.len.data,
                     self.height.data, arch)
         if self.len.data > arch.crossbar.parallel_row:

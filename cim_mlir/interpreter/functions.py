@@ -619,7 +619,7 @@ class MopFunctions(InterpreterFunctions):
 
     @impl(ReadXbOp)
     def run_read_xb(self, interp: Interpreter, op: ReadXbOp, args: PythonValues) -> PythonValues:
-        if op.copies.data > 1:  # n reads on duplicated weights, issued together
+        if op.n_copies > 1:  # n reads on duplicated weights, issued together
             for single in op.single_copies():
                 self.run_read_xb(interp, single, args)
             return ()
@@ -634,7 +634,7 @@ class MopFunctions(InterpreterFunctions):
     @impl(ReadRowOp)
     def run_read_row(self, interp: Interpreter, op: ReadRowOp,
                      args: PythonValues) -> PythonValues:
-        if op.copies.data > 1:  # n reads on duplicated weights, issued together
+        if op.n_copies > 1:  # n reads on duplicated weights, issued together
             for single in op.single_copies():
                 self.run_read_row(interp, single, args)  # type: ignore[arg-type]
             return ()
@@ -910,7 +910,7 @@ class MopFunctions(InterpreterFunctions):
 
     # ---- batching support -----------------------------------------------------------
     def _accesses(self, op: Operation) -> list[Access]:
-        if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+        if isinstance(op, ReadXbOp | ReadRowOp) and op.n_copies > 1:
             return [a for single in op.single_copies() for a in self._accesses(single)]
         label = f"'{op.name}'"
         out: list[Access] = []
@@ -1039,7 +1039,7 @@ def op_weight(op: Operation, cache: dict[int, int] | None = None) -> int:
     elif isinstance(op, LoopOp):
         w = op.count.data * sum(op_weight(o, cache) for o in op.body.block.ops)
     elif isinstance(op, ReadXbOp | ReadRowOp):
-        w = op.copies.data
+        w = op.n_copies
     else:
         w = 1
     cache[key] = w

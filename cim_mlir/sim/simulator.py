@@ -208,7 +208,7 @@ class Simulator:
 
     def op_cost(self, op: Operation) -> Cost:
         arch = self.arch
-        if isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+        if isinstance(op, ReadXbOp | ReadRowOp) and op.n_copies > 1:
             # Copies run together: one read's time, all of their crossbars and energy.
             parts = [self.op_cost(single) for single in op.single_copies()]
             cost = Cost(max(p.cycles for p in parts), CIM, sum(p.xbars for p in parts))

@@ -130,7 +130,7 @@ class FlowPrinter:
     def op(self, op: Operation, in_parallel: bool | None = None) -> None:
         if in_parallel is None:
             in_parallel = isinstance(op.parent_op(), ParallelOp)
-        together = isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1 or \
+        together = isinstance(op, ReadXbOp | ReadRowOp) and op.n_copies > 1 or \
             isinstance(op, ReadRowOp) and op.count.data > 1
         if together and not in_parallel:
             # Copies, or one activation step over many crossbars: they run together.
@@ -139,7 +139,7 @@ class FlowPrinter:
             self.op(op, True)
             self.depth -= 1
             self.line("}")
-        elif isinstance(op, ReadXbOp | ReadRowOp) and op.copies.data > 1:
+        elif isinstance(op, ReadXbOp | ReadRowOp) and op.n_copies > 1:
             self.copies(op)
         elif isinstance(op, ParallelOp):
             self.line("parallel{")
@@ -164,13 +164,14 @@ class FlowPrinter:
                 self.op(single, True)
             return
         unit, span = ("len" if isinstance(op, ReadXbOp) else "count"), op.span
-        last = op.xb.data + (len(singles) - 1) * op.xb_step.data
+        xb_step, src_step, dst_step = op.steps
+        last = op.xb.data + (len(singles) - 1) * xb_step
         name = "read_xb" if isinstance(op, ReadXbOp) else "read_row"
         row = f"_row{op.row.data}" if isinstance(op, ReadRowOp) else ""
         self.line(f"cim.{name}(xb_addr=xb{op.xb.data}..xb{last + span - 1} step "
-                  f"{op.xb_step.data}{row}, {unit}={span}) x{len(singles)}  // "
-                  f"{addr(op.src)} + {op.src_step.data}*k -> {addr(op.dst)} + "
-                  f"{op.dst_step.data}*k{self.acc(op)}")
+                  f"{xb_step}{row}, {unit}={span}) x{len(singles)}  // "
+                  f"{addr(op.src)} + {src_step}*k -> {addr(op.dst)} + "
+                  f"{dst_step}*k{self.acc(op)}")
 
     def tiled_rows(self, op: WriteRowOp | ReadRowOp) -> None:
         """One paper-style line per crossbar of a tiled row op, when small enough."""
