@@ -1396,12 +1396,10 @@ def known_issues(res: Results) -> list[str]:
                        f"({len(r['segments'])} segments)" for r in below[:4])
         out.append(
             f"**The lower bound exceeds the achieved latency in {len(below)} run(s)** (marked † "
-            f"in the tables): {ex}. `cim_mlir/sim/bound.py` `critical_path` chains layers "
-            "across segments and charges the chain as if its layers shared the chip's N "
-            "crossbars at once; after reprogramming, each segment has the whole chip again. "
-            "Expected: the critical path taken per segment (sum over segments of each "
-            "segment's chain bound) so that bound ≤ achieved. Reproduce: `cim-opt "
-            "$(ZOO resnet18) --arch jia-isscc21 --cim-mlc -t perf` → `achieved_over_bound` < 1.")
+            f"in the tables): {ex}. A bound above a simulated schedule is a bug in "
+            "`cim_mlir/sim/bound.py` (each run's `lower_bound_parts` in paper_report.json "
+            "shows which part); tests/test_sim.py checks bound ≤ achieved on the examples "
+            "for every preset.")
     gaps = [(layer_end_gap(r) / r["cycles"], r) for r in res.records.values()
             if "error" not in r and r["cycles"] > 0 and r["layers"]]
     gaps = [g for g in gaps if g[0] > 0.05]

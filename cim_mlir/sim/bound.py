@@ -17,8 +17,10 @@ No schedule at the flow's programming granularity can beat any of:
   the mode allows);
 * data movement: every element the flow moves through L0, at L0 bandwidth;
 * digital work: every ALU op at the chip ALU's rate;
-* reprogramming: weights beyond what the chip holds at once must be written
-  after the start, all cores writing in parallel.
+* reprogramming: a matrix of R x G rows whose row is C*cpw cells wide needs
+  at least R * G * ceil(C*cpw / xb columns) crossbar row writes, whatever the
+  mapping; the rows beyond what the chip holds at once (crossbars x rows) are
+  written after the start, all cores writing in parallel, a row at a time.
 
 The bound is the largest of the first three (they may overlap) plus the
 last.  ``achieved / bound`` shows how far a schedule is from the limit.
@@ -43,7 +45,6 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
     works: dict[str, float] = {}
     floors: dict[str, float] = {}
     delays: dict[str, float] = {}
-    xbars_needed = 0
     rows_needed = 0
     for name, stats in sim.layers.items():
         if not stats.cim or stats.matrix is None:
@@ -59,15 +60,16 @@ def lower_bound(sim: Simulator) -> tuple[float, dict[str, float]]:
         if mode == ComputingMode.CM:  # copies split output rows: one row on one copy
             rows = max(1, sim.schedule.get(name, {}).get("rows", 1))
             floors[name] = stats.mvms / rows * steps
-        xbars_needed += fp.xbars
-        rows_needed += fp.xbars * fp.tile_rows
+        m = stats.matrix
+        rows_needed += m.rows * m.groups * math.ceil(m.cols * fp.cells_per_weight
+                                                     / arch.xb_cols)
     compute = work / arch.num_xbars
     path = critical_path(sim, works, floors, delays)
     buffer = transfer_cycles(sim.counts.get("l0_elems", 0.0), arch, arch.chip.l0_bw)
     alu = alu_cycles(sim.counts.get("alu_ops", 0.0), arch.chip.alu)
     reload = 0.0
-    if xbars_needed > arch.num_xbars:
-        extra_rows = rows_needed * (1 - arch.num_xbars / xbars_needed)
+    extra_rows = rows_needed - arch.num_xbars * arch.xb_rows
+    if extra_rows > 0:
         write = arch.cost.write_row_cycles(arch.crossbar.cell_type)
         reload = math.ceil(extra_rows / arch.num_cores) * write
     parts = {"crossbar": compute, "critical_path": path, "buffer": buffer, "alu": alu,
@@ -129,6 +131,8 @@ def water_fill(chain: list[tuple[str, float]], works: dict[str, float],
     terms: dict[str, tuple[float, float]] = {}
     for name, c in chain:  # a layer may appear twice (lead and run): add coefficients
         w, prev = works[name], terms.get(name, (0.0, 0.0))[0]
+        if w <= 0:  # no crossbar work (nothing to bound)
+            continue
         terms[name] = (prev + c, w)
     if not terms:
         return 0.0

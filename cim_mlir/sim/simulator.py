@@ -185,6 +185,8 @@ class Simulator:
         self.mvm_latency: dict[str, float] = {}
         """Latency of one MVM (one loop iteration's crossbar steps) per layer."""
         self.vxb_rows: dict[int, int] = {}
+        self.spans: dict[str, list[int]] = {}
+        """Per layer, the [g0, g1, r0, r1, c0, c1] span of the blocks written for it."""
         """Rows of the tallest tile of the VXB starting at a crossbar (from its write)."""
 
     # ---- per-op costs ---------------------------------------------------------------
@@ -290,7 +292,8 @@ class Simulator:
                 continue
             m = self._matrix(op.matrix, arch.data.weight_bits)
             layer = self._layer(op)
-            layer.matrix = self._whole(op.matrix)
+            layer.matrix = self._union(op.layer.data if op.layer is not None else "?",
+                                       op.matrix)
             layer.cim = True
             if isinstance(op, WriteCoreOp):
                 fp = footprint(m, arch)
@@ -309,8 +312,14 @@ class Simulator:
             self.energy["write"] += cells * arch.cost.write_energy_pj_per_cell
         return max(per_core.values(), default=0.0)
 
-    def _whole(self, ref: MatrixRefAttr) -> WeightMatrix:
+    def _union(self, name: str, ref: MatrixRefAttr) -> WeightMatrix:
+        """The layer's matrix: the span of every block written for it (a WLM copy
+        may be written row group by row group)."""
         g0, g1, r0, r1, c0, c1 = ref.get("block")
+        span = self.spans.setdefault(name, [g0, g1, r0, r1, c0, c1])
+        for i, v in enumerate((g0, g1, r0, r1, c0, c1)):
+            span[i] = min(span[i], v) if i % 2 == 0 else max(span[i], v)
+        g0, g1, r0, r1, c0, c1 = span
         return WeightMatrix(r1 - r0, c1 - c0, g1 - g0, self.arch.data.weight_bits)
 
     # ---- regions ------------------------------------------------------------------------
@@ -356,7 +365,8 @@ class Simulator:
         cost = self.op_cost(op)
         if isinstance(op, Im2colOp):
             self._count_mvms(op, op.count.data)
-        elif isinstance(op, MovOp) and op.sizes is not None and op.dst.space.data == "L1":
+        elif isinstance(op, MovOp) and op.sizes is not None and op.layer is not None:
+            # A matmul's window gather (into L1, or into L0 staging when L1 is too small)
             self._count_mvms(op, op.sizes.data[0].data)
         return cost
 
