@@ -81,6 +81,11 @@ def test_bound_is_below_what_is_achieved(model: str, arch_name: str, mode: str) 
     assert 0 < report.peak_active_xbars <= arch.num_xbars
     assert all(v >= 0 for v in report.energy_pj.values())
     assert report.energy_pj["crossbar"] > 0
+    # every pJ of compute is booked to a layer (programming is booked apart)
+    booked = sum(layer.energy_pj for layer in report.layers.values())
+    assert booked + report.energy_pj.get("write", 0.0) == pytest.approx(
+        sum(report.energy_pj.values()))
+    assert "?" not in report.layers
     for name, layer in report.layers.items():
         if layer.cim:
             assert layer.mvms > 0, name

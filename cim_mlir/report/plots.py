@@ -3,7 +3,8 @@
 * ``layers``: per-layer latency, a bar per CIM layer (coloured by segment);
 * ``gantt``: crossbar activity — each layer is a bar over [start, start +
   cycles] spanning the crossbar ranges its reads activate (the report's
-  per-layer ``xbars``);
+  per-layer ``xbars``), and a pale bar up to its ``finish`` when the pipeline
+  holds its last rows back (waiting on its producer's tail);
 * ``active``: active crossbars over time, a step plot summing the per-layer
   intervals (the same intervals the simulator's peak is taken over).
 
@@ -86,14 +87,18 @@ def plot_gantt(perf: dict[str, Any], path: Path) -> Path:
     top = 0
     for i, (_, l) in enumerate(layers):
         x0, x1 = float(l["start"]), float(l["start"]) + float(l["cycles"])
+        x2 = max(x1, float(l.get("finish", x1)))
         for lo, hi in l.get("xbars", []):
             polys.append([(x0, lo), (x1, lo), (x1, hi + 1), (x0, hi + 1)])
-            colors.append(cmap(i % 20))
+            colors.append(cmap(i % 20, alpha=0.85))
+            if x2 > x1:  # held by the pipeline: allocated, waiting on the producer
+                polys.append([(x1, lo), (x2, lo), (x2, hi + 1), (x1, hi + 1)])
+                colors.append(cmap(i % 20, alpha=0.25))
             top = max(top, hi + 1)
     if polys:
-        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="none",
-                                         alpha=0.85))
-    end = max([float(perf["cycles"])] + [float(l["start"]) + float(l["cycles"])
+        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="none"))
+    end = max([float(perf["cycles"])] + [max(float(l["start"]) + float(l["cycles"]),
+                                             float(l.get("finish", 0.0)))
                                          for _, l in layers])
     ax.set_xlim(0, end * 1.01 if end > 0 else 1)
     ax.set_ylim(0, max(1, top) * 1.02)
