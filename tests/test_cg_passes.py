@@ -28,11 +28,11 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 
 from graphs import Graph
+from zoo_passes import load_model, run_passes
 
 from cim_mlir import remarks
 from cim_mlir.arch import ComputingMode, load_arch
 from cim_mlir.arch.loader import arch_from_dict
-from cim_mlir.context import make_context
 from cim_mlir.dialects.cim import set_arch
 from cim_mlir.dialects.core import CimCoreOp, ConvOp
 from cim_mlir.dialects.mop import FlowOp, ReadCoreOp, WriteCoreOp
@@ -56,20 +56,6 @@ def _quiet_remarks():
     remarks.enabled = True
 
 
-def load_model(model: str, arch) -> ModuleOp:
-    """A zoo model (light form) imported with ``arch`` attached."""
-    module = import_onnx(model_zoo.zoo_path(model, "light"))
-    set_arch(module, arch)
-    return module
-
-
-def run_passes(module: ModuleOp, *names: str, **options) -> ModuleOp:
-    passes = available_passes()
-    ctx = make_context()
-    for name in names:
-        passes[name]()(**options.get(name, {})).apply(ctx, module)
-        module.verify()
-    return module
 
 
 CG = ("onnx-canonicalize", "convert-onnx-to-cim-core", "cg-segment", "cg-dup", "cg-pipeline")

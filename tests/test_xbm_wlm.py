@@ -37,6 +37,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
 
 from graphs import Graph
+from zoo_passes import load_model, run_passes
 
 from cim_mlir import remarks
 from cim_mlir.arch import ComputingMode, load_arch
@@ -58,7 +59,6 @@ from cim_mlir.frontend.onnx_importer import import_onnx
 from cim_mlir.interpreter import relative_error, run_flow
 from cim_mlir.passes.cg_graph import layer_work
 from cim_mlir.passes.cim_mlc import CimMlcPass
-from cim_mlir.passes.registry import available_passes
 from cim_mlir.sim import simulate
 from cim_mlir.targets.mop import MopTarget
 from cim_mlir.tools.cim_opt import run as cim_opt_run
@@ -114,19 +114,6 @@ def compile_module(module: ModuleOp, arch, **mlc) -> ModuleOp:
     return module
 
 
-def load_model(model: str, arch) -> ModuleOp:
-    module = import_onnx(model_zoo.zoo_path(model, "light"))
-    set_arch(module, arch)
-    return module
-
-
-def run_passes(module: ModuleOp, *names: str, **options) -> ModuleOp:
-    passes = available_passes()
-    ctx = make_context()
-    for name in names:
-        passes[name]()(**options.get(name, {})).apply(ctx, module)
-        module.verify()
-    return module
 
 
 def flow_text(module: ModuleOp) -> str:

@@ -28,24 +28,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from cim_mlir.arch import DEFAULT_ARCH, ComputingMode, list_presets
 from cim_mlir.diagnostics import CimError
-from cim_mlir.tools.common import guarded
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+from cim_mlir.tools.common import ArgParser, parse_and_run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = ArgParser(
         prog="cim-report",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Compile and simulate a model (or load a flow or a perf JSON), print a "
@@ -92,14 +82,7 @@ def _layers_limit(text: str) -> int | None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except UsageError as e:
-        print(f"cim-report: error: {e}", file=sys.stderr)
-        return 1
-    except SystemExit as e:  # --help
-        return int(e.code or 0)
-    return guarded("cim-report", lambda: report(args))
+    return parse_and_run("cim-report", build_parser(), report, argv)
 
 
 def report(args: argparse.Namespace) -> int:

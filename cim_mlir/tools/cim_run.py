@@ -27,29 +27,19 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 
 from cim_mlir.arch import DEFAULT_ARCH, ComputingMode, load_arch
 from cim_mlir.diagnostics import CimError
-from cim_mlir.tools.common import guarded
+from cim_mlir.tools.common import ArgParser, parse_and_run
 
 EXACT_TOLERANCE = 1e-4
 INT_COSINE = 0.99
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = ArgParser(
         prog="cim-run",
         description="Run a cim.mop meta-operator flow on the interpreter (and check it "
         "against onnxruntime).",
@@ -323,14 +313,7 @@ def _summary(args, module, result, elapsed: dict[str, float], say) -> None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except UsageError as e:
-        print(f"cim-run: error: {e}", file=sys.stderr)
-        return 1
-    except SystemExit as e:  # --help
-        return int(e.code or 0)
-    return guarded("cim-run", lambda: execute(args))
+    return parse_and_run("cim-run", build_parser(), execute, argv)
 
 
 def execute(args: argparse.Namespace) -> int:

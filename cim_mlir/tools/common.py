@@ -7,10 +7,12 @@ User errors (a bad model, arch, flow, option or file) print one line,
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 
 def one_line(text: str) -> str:
@@ -32,6 +34,32 @@ def internal_error(tool: str, error: BaseException) -> int:
     print(f"{tool}: internal error: {type(error).__name__}: {error} (this is a bug in "
           "cim-mlir; rerun with CIM_MLIR_TRACEBACK=1 for the traceback)", file=sys.stderr)
     return 2
+
+
+class UsageError(Exception):
+    """A bad command line (argparse's own errors exit 2 with a usage dump)."""
+
+
+class ArgParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are ours: one line and exit 1, like every
+    other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def parse_and_run(tool: str, parser: argparse.ArgumentParser,
+                  body: Callable[[argparse.Namespace], int],
+                  argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the tool's body under :func:`guarded`."""
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as e:
+        print(f"{tool}: error: {e}", file=sys.stderr)
+        return 1
+    except SystemExit as e:  # --help
+        return int(e.code or 0)
+    return guarded(tool, lambda: body(args))
 
 
 def guarded(tool: str, body: Callable[[], int]) -> int:
