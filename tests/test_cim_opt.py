@@ -11,7 +11,7 @@ import pytest
 import yaml
 from onnx import TensorProto, helper
 
-from cim_mlir.arch import arch_to_dict, load_arch
+from cim_mlir.arch import ComputingMode, arch_to_dict, load_arch
 from cim_mlir.passes.registry import PASSES
 from cim_mlir.tools.cim_opt import translate_argv
 
@@ -130,3 +130,29 @@ def test_verify_diagnostics_report_pass_errors(tmp_path: Path) -> None:
                    "-p", "convert-onnx-to-cim-core,mvm-dup")
     assert proc.returncode == 0
     assert "pass 'mvm-dup' needs the XBM computing mode" in proc.stdout
+
+
+def test_progress_bars_only_where_a_terminal_sees_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """cim-opt's pass bar stays off a piped stderr; a forced bar labels every step of
+    cim-mlc and the lowering, and is cleared (leave=False) when done."""
+    from cim_mlir.context import make_context
+    from cim_mlir.dialects.cim import set_arch
+    from cim_mlir.frontend.onnx_importer import import_onnx
+    from cim_mlir.passes.cim_mlc import CimMlcPass
+    from cim_mlir.progress import shown
+
+    out = cim_opt(str(REPO / "examples" / "small_cnn.onnx"), "--arch", "isaac-baseline", "--cim-mlc")
+    assert out.returncode == 0 and "%|" not in out.stderr and "pass/s" not in out.stderr
+
+    def compile_small_cnn() -> str:
+        module = import_onnx(REPO / "examples" / "small_cnn.onnx")
+        set_arch(module, load_arch("isaac-baseline").with_mode(ComputingMode.XBM))
+        CimMlcPass().apply(make_context(), module)
+        return capsys.readouterr().err
+
+    assert "%|" not in compile_small_cnn()  # library calls: off by default
+    with shown(True):
+        err = compile_small_cnn()
+    assert "cim-mlc" in err and "lower to cim.mop" in err
+    for step in ("cg-dup", "mvm-dup", "convert-cim-to-mop"):
+        assert step in err

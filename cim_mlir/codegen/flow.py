@@ -32,6 +32,7 @@ from cim_mlir.dialects.mop import (
     new_region,
 )
 from cim_mlir.layout import layout_for, physical_shape, same_bytes
+from cim_mlir.progress import bar
 
 VIEW_OPS = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}
 """Ops that may alias their input when the bytes do not move."""
@@ -242,7 +243,8 @@ class FlowBuilder:
                 self.release(arg)
         seg = self.segment(0)
         outputs: list[BufferAttr] = []
-        for i, op in enumerate(body):
+        for i, op in bar(enumerate(body), "lower to cim.mop", unit="op", total=len(body),
+                         name=lambda item: _layer_name(item[1])):
             if isinstance(op, func.ReturnOp):
                 for n, v in enumerate(op.operands):
                     buf = self.buffers[v]

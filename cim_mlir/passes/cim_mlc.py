@@ -21,6 +21,7 @@ from xdsl.passes import ModulePass
 from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.passes.base import CimPass
 from cim_mlir.passes.registry import available_passes
+from cim_mlir.progress import bar
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class CimMlcPass(CimPass):
     """Verify the module after every step (cim-opt verifies after the whole pass)."""
 
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
-        for step in self.pipeline_for(arch):
+        for step in bar(self.pipeline_for(arch), self.name, unit="pass",
+                        name=lambda p: p.name):
             step.apply(ctx, module)
             if self.verify_each:
                 module.verify()

@@ -26,6 +26,7 @@ from typing import Any
 
 from cim_mlir.arch import DEFAULT_ARCH, Arch, ComputingMode, load_arch
 from cim_mlir.diagnostics import CimError
+from cim_mlir.progress import bar, shown
 
 DEFAULT_PASSES = "cim-mlc"
 
@@ -122,8 +123,6 @@ def compile_module(module: Any, arch: Arch, passes: str = DEFAULT_PASSES,
     """Attach ``arch`` and run ``passes`` on ``module``; (seconds, remarks, expanded spec).
 
     ``pass_seconds``, if given, receives the seconds of each pass (summed by name)."""
-    from tqdm import tqdm
-
     from cim_mlir import remarks as remarks_mod
     from cim_mlir.context import make_context
     from cim_mlir.dialects.cim import set_arch
@@ -134,9 +133,8 @@ def compile_module(module: Any, arch: Arch, passes: str = DEFAULT_PASSES,
     bucket = remarks_mod.collect()
     t0 = time.perf_counter()
     try:
-        with tqdm(steps, desc=desc, unit="pass", leave=False, disable=_disable(progress)) as bar:
-            for step in bar:
-                bar.set_postfix_str(step.name)
+        with shown(progress):
+            for step in bar(steps, desc, unit="pass", name=lambda s: s.name):
                 t1 = time.perf_counter()
                 step.apply(ctx, module)
                 module.verify()
@@ -316,10 +314,6 @@ def _annotate(ev: Evaluation, path: Path, default_arch: bool) -> None:
 def count_ops(module: Any) -> int:
     return sum(1 for _ in module.walk())
 
-
-def _disable(progress: bool | None) -> bool | None:
-    """tqdm's ``disable``: None lets tqdm decide (off when stderr is not a terminal)."""
-    return None if progress is None else not progress
 
 
 def _first_line(error: BaseException) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass
+from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
@@ -158,6 +158,29 @@ class CimOptMain(xDSLOptMain):
         for name, factory in self._cim_passes.items():
             lines.append(f"  --{name:<22} {pass_summary(factory())}")
         arg_parser.epilog = "\n".join(lines)
+
+    def apply_passes(self, prog: ModuleOp) -> None:
+        """The pipeline under a progress bar (on a terminal only), one step per pass."""
+        from tqdm import tqdm
+
+        from cim_mlir.progress import shown
+
+        pipeline = self.pipeline
+        if not pipeline.passes:
+            return super().apply_passes(prog)
+        inner = pipeline.callback
+        with shown(None), tqdm(total=len(pipeline.passes), desc="cim-opt", unit="pass",
+                               leave=False, disable=None, dynamic_ncols=True) as progress:
+            def callback(previous: ModulePass | None, module: ModuleOp,
+                         following: ModulePass | None) -> None:
+                if inner is not None:
+                    inner(previous, module, following)
+                if previous is not None:
+                    progress.update(1)
+                if following is not None:
+                    progress.set_postfix_str(following.name)
+
+            PassPipeline(pipeline.passes, callback).apply(self.ctx, prog)
 
     # ---- input -----------------------------------------------------------------
     def _parse_onnx(self, stream: IO[bytes]) -> ModuleOp:

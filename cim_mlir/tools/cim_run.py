@@ -320,8 +320,11 @@ def execute(args: argparse.Namespace) -> int:
     say = (lambda text: None) if args.quiet else (lambda text: print(text))
     from cim_mlir.interpreter import find_flow, run_flow
 
+    from cim_mlir.progress import shown
+
     t0 = time.perf_counter()
-    module, model = load_module(args)
+    with shown(False if args.quiet else None):  # compiling an ONNX model takes a while
+        module, model = load_module(args)
     t1 = time.perf_counter()
     flow = find_flow(module)
     inputs = load_inputs(args, flow)
