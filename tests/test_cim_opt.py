@@ -156,3 +156,11 @@ def test_progress_bars_only_where_a_terminal_sees_them(capsys: pytest.CaptureFix
     assert "cim-mlc" in err and "lower to cim.mop" in err
     for step in ("cg-dup", "mvm-dup", "convert-cim-to-mop"):
         assert step in err
+
+
+def test_invalid_input_ir_says_it_is_the_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.mlir"
+    bad.write_text('"cim.mop.flow"() : () -> ()\n')
+    for extra in ([], ["--cim-mlc"]):
+        proc = cim_opt(str(bad), "--arch", "paper-example", *extra)
+        assert_clean_error(proc, f"input '{bad}' fails verification: Expected 1 region")

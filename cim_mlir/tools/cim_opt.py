@@ -23,13 +23,18 @@ from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from cim_mlir.arch import DEFAULT_ARCH, ArchError, ComputingMode, list_presets, load_arch
 from cim_mlir.context import cim_dialects
 from cim_mlir.diagnostics import CimError
-from cim_mlir.tools.common import internal_error
+from cim_mlir.tools.common import internal_error, one_line
 from cim_mlir.passes.registry import available_passes, available_targets
 
 # Options of cim-opt itself; never mistaken for pass flags.
@@ -160,21 +165,26 @@ class CimOptMain(xDSLOptMain):
         arg_parser.epilog = "\n".join(lines)
 
     def apply_passes(self, prog: ModuleOp) -> None:
-        """The pipeline under a progress bar (on a terminal only), one step per pass."""
+        """The pipeline under a progress bar (on a terminal only), one step per pass;
+        a verifier error says whether the input or which pass's output is invalid."""
         from tqdm import tqdm
 
         from cim_mlir.progress import shown
 
         pipeline = self.pipeline
-        if not pipeline.passes:
-            return super().apply_passes(prog)
         inner = pipeline.callback
         with shown(None), tqdm(total=len(pipeline.passes), desc="cim-opt", unit="pass",
-                               leave=False, disable=None, dynamic_ncols=True) as progress:
+                               leave=False, disable=None if pipeline.passes else True,
+                               dynamic_ncols=True) as progress:
             def callback(previous: ModulePass | None, module: ModuleOp,
                          following: ModulePass | None) -> None:
                 if inner is not None:
-                    inner(previous, module, following)
+                    try:
+                        inner(previous, module, following)
+                    except VerifyException as e:
+                        what = (f"the IR after pass '{previous.name}'" if previous else
+                                f"input '{self.args.input_file or '<stdin>'}'")
+                        raise CimError(f"{what} fails verification: {one_line(str(e))}") from e
                 if previous is not None:
                     progress.update(1)
                 if following is not None:
