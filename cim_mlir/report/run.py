@@ -315,7 +315,6 @@ def count_ops(module: Any) -> int:
     return sum(1 for _ in module.walk())
 
 
-
 def _first_line(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return lines[0] if lines else type(error).__name__
