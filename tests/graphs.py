@@ -55,3 +55,18 @@ class Graph:
         model.graph.output[0].CopyFrom(inferred.graph.output[0])
         onnx.save(model, path)
         return path
+
+    def save_with_reference(self, out: str, path: Path, seed: int = 1
+                            ) -> tuple[Path, dict[str, np.ndarray], np.ndarray]:
+        """Save the model, draw seeded random inputs and run onnxruntime on them:
+        (path, feeds, the reference output)."""
+        import onnxruntime as ort
+
+        self.save(out, path)
+        rng = np.random.default_rng(seed)
+        feeds = {vi.name: rng.standard_normal([d.dim_value for d in
+                                               vi.type.tensor_type.shape.dim]).astype(np.float32)
+                 for vi in self.inputs}
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        (ref,) = session.run(None, feeds)
+        return path, feeds, ref

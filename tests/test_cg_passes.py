@@ -22,7 +22,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import model_zoo
-import numpy as np
 import pytest
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
@@ -484,13 +483,7 @@ def _compile_and_compare(build, tmp_path: Path) -> float:
 
     g = _Graph()
     out, arch = build(g)
-    path = g.save(out, tmp_path / "model.onnx")
-    rng = np.random.default_rng(1)
-    feeds = {}
-    for vi in g.inputs:
-        shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
-        feeds[vi.name] = rng.standard_normal(shape).astype(np.float32)
-    (ref,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)
+    path, feeds, ref = g.save_with_reference(out, tmp_path / "model.onnx")
     module = import_onnx(path)
     set_arch(module, arch)
     run_passes(module, "cim-mlc")

@@ -248,13 +248,7 @@ ARCHS = {
 def compile_graph(build, arch, tmp_path: Path, **mlc):
     g = _Graph()
     out = build(g)
-    path = g.save(out, tmp_path / "model.onnx")
-    rng = np.random.default_rng(1)
-    feeds = {}
-    for vi in g.inputs:
-        shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
-        feeds[vi.name] = rng.standard_normal(shape).astype(np.float32)
-    (ref,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)
+    path, feeds, ref = g.save_with_reference(out, tmp_path / "model.onnx")
     module = import_onnx(path)
     set_arch(module, arch)
     compile_module(module, arch, **mlc)
