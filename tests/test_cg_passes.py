@@ -36,7 +36,7 @@ from cim_mlir.dialects.cim import set_arch
 from cim_mlir.dialects.core import CimCoreOp, ConvOp
 from cim_mlir.dialects.mop import FlowOp, ReadCoreOp, WriteCoreOp
 from cim_mlir.frontend.onnx_importer import import_onnx
-from cim_mlir.passes.cg_graph import build_graph, by_segment, time_curves
+from cim_mlir.passes.cg_graph import build_graph, by_segment, evaluate_segment, time_curves
 from cim_mlir.passes.registry import available_passes
 from cim_mlir.tools.cim_opt import run
 
@@ -74,6 +74,10 @@ def check_schedule(module: ModuleOp, arch) -> None:
     for seg, seg_layers in segments.items():
         taken: set[int] = set()
         names = {layer.name for layer in seg_layers}
+        if all(layer.op.sched.stage.data == 0 for layer in seg_layers):
+            # cg-pipeline left it sequential: only when the pipeline is estimated slower
+            before = evaluate_segment(seg_layers, arch, pipelined=False).latency
+            assert evaluate_segment(seg_layers, arch, pipelined=True).latency > before
         for layer in seg_layers:
             sched = layer.op.sched
             seg_of[layer.name] = seg
@@ -87,6 +91,9 @@ def check_schedule(module: ModuleOp, arch) -> None:
             preds = [p for p in layer.preds if p in names]
             stages = {l.name: l.op.sched.stage.data for l in seg_layers}
             rows = {l.name: l.work.out_rows for l in seg_layers}
+            if sched.stage.data == 0:
+                assert sched.wait.data == 0, layer.name
+                continue
             assert sched.stage.data == 1 + max((stages[p] for p in preds), default=0)
             if preds:
                 assert 1 <= sched.wait.data <= max(rows[p] for p in preds), layer.name

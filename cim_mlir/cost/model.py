@@ -247,7 +247,10 @@ def pipeline_trace(
     of its output (the rows its first window needs) plus the producer's
     ``delay`` (the latency of one of its MVMs: an output exists only once its
     partial sums are accumulated) and cannot finish before the producer
-    finishes plus ``tail[c]`` (its own last row).
+    finishes plus ``tail[c]`` (its own last row) plus that delay.  Neither wait
+    exceeds what running the two one after another costs (the producer's whole
+    run; the consumer's whole run after it): a layer's time already ends with
+    its last MVM, so the pipeline is never slower than the sequential order.
     """
     start: dict[str, float] = {}
     finish: dict[str, float] = {}
@@ -260,10 +263,10 @@ def pipeline_trace(
         s_by = f_by = None
         for p in preds.get(name, ()):
             d = delay.get(p, 0.0)
-            cand = start[p] + times[p] * lead.get((p, name), 1.0) + d
+            cand = start[p] + min(times[p], times[p] * lead.get((p, name), 1.0) + d)
             if cand > s:
                 s, s_by = cand, p
-            cand = finish[p] + tail.get(name, 0.0) + d
+            cand = finish[p] + min(times[name], tail.get(name, 0.0) + d)
             if cand > f_floor:
                 f_floor, f_by = cand, p
         start[name], start_by[name] = s, s_by

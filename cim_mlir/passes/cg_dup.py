@@ -177,7 +177,8 @@ class CgDupPass(CimPass):
     def pipeline_aware(self, layers: list[CgLayer], curves: list, dups: list[int],
                        arch: Arch) -> list[int]:
         """Balance for the pipeline: from the solver's split and from the
-        sqrt(c w) split, descend on the pipelined latency; keep the better."""
+        sqrt(c w) split, descend on the pipelined latency; keep the better, or the
+        solver's split if running it sequentially beats every pipelined one."""
         cost = [layer.fp.cores for layer in layers]
 
         def latency(d: list[int]) -> float:
@@ -192,7 +193,12 @@ class CgDupPass(CimPass):
         results = [critical_balance(layers, curves, cost, arch.num_cores,
                                     balance(curves, cost, arch.num_cores, s, latency))
                    for s in starts]
-        return min(results, key=latency)
+        best = min(results, key=latency)
+        # cg-pipeline keeps a pipeline only where it is no slower than running the
+        # layers one after another: then the solver's own split is the better one.
+        if latency(best) > segment_latency(layers, dups, curves, False):
+            return dups
+        return best
 
     def run(self, ctx: Context, module: ModuleOp, arch: Arch) -> None:
         if self.solver not in SOLVERS:

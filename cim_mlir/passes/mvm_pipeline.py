@@ -33,7 +33,7 @@ from cim_mlir.arch import Arch, ComputingMode
 from cim_mlir.dialects.xbar import PlacementAttr, XbarOp
 from cim_mlir.passes.base import CimPass
 from cim_mlir.passes.cg_graph import build_graph, by_segment, evaluate_segment
-from cim_mlir.passes.cg_pipeline import assign_stages
+from cim_mlir.passes.cg_pipeline import pipeline_if_faster
 from cim_mlir.remarks import remark, remark_segments
 
 
@@ -87,7 +87,7 @@ class MvmPipelinePass(CimPass):
         total_before = total_after = 0.0
         for seg, seg_layers in by_segment(layers).items():
             if not any(l.op.sched.stage.data > 0 for l in seg_layers):
-                assign_stages(seg_layers, out_rows)
+                pipeline_if_faster(seg_layers, out_rows, arch)
             before = evaluate_segment(seg_layers, arch)
             self.use_slack(seg_layers, arch, before.latency * (1 + self.slowdown))
             if self.peak > 0:

@@ -216,16 +216,21 @@ def _fold_one_batchnorm(bn: BatchNormalizationOp) -> bool:
     bias = np.array(0.0) if is_none(conv.B) else _compact(conv.B)
     if weight is None or bias is None or any(p is None for p in params):
         return False
+    w_type = conv.W.type
+    assert isinstance(w_type, TensorType)
+    w_shape = tuple(w_type.get_shape())
+    channels = w_shape[0]
+    # Any parameter may be a splat (a 0-d value here) or a [C] array: the scale is
+    # 0-d only when every parameter is, and then a splat weight stays a splat.
     gamma, beta, mean, var = (p.astype(np.float64) for p in params)  # type: ignore[union-attr]
     eps = bn.onnx_attributes()["epsilon"]
     s = gamma / np.sqrt(var + eps)
-    # per output channel: axis 0 of W (a 0-d s broadcasts as is)
-    w_scale = s.reshape(-1, *[1] * (weight.ndim - 1)) if s.ndim and weight.ndim else s
-    new_w = weight.astype(np.float64) * w_scale
     new_b = (bias.astype(np.float64) - mean) * s + beta
-    w_type = conv.W.type
-    assert isinstance(w_type, TensorType)
-    channels = w_type.get_shape()[0]
+    if s.ndim == 0:
+        new_w = weight.astype(np.float64) * s
+    else:  # per output channel: axis 0 of W
+        full = np.broadcast_to(weight.astype(np.float64), w_shape)
+        new_w = full * s.reshape(channels, *[1] * (len(w_shape) - 1))
     name = conv.node_name.data
     for index, value, suffix, ttype in (
             (1, new_w, "weight", w_type),

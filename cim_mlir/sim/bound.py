@@ -13,8 +13,9 @@ No schedule at the flow's programming granularity can beat any of:
   layer i takes at least w_i / x_i, so a chain takes at least
   sum_i c_i w_i / x_i; even giving the chain's layers the whole chip, the best
   split (x_i ~ sqrt(c_i w_i)) leaves (sum_i sqrt(c_i w_i))^2 / N — maximised
-  over the chains of the graph — plus one MVM latency per link (the shortest
-  the mode allows);
+  over the chains of the graph — plus, per link, the part of one MVM latency
+  (the shortest the mode allows) that the pipeline makes it wait beyond the
+  lead (never more than running the two layers one after another);
 * data movement: every element the flow moves through L0, at L0 bandwidth;
 * digital work: every ALU op at the chip ALU's rate;
 * reprogramming: a matrix of R x G rows whose row is C*cpw cells wide needs
@@ -103,26 +104,40 @@ def critical_path(sim: Simulator, works: dict[str, float], floors: dict[str, flo
 
 def chain_bound(sim: Simulator, names: list[str], works: dict[str, float],
                 floors: dict[str, float], delays: dict[str, float]) -> float:
-    """The critical-chain bound of one segment's layers."""
-    start: dict[str, tuple[float, list[tuple[str, float]]]] = {}
-    finish: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+    """The critical-chain bound of one segment's layers.
+
+    A chain is a list of (layer, coefficient) terms and the waits of its links.
+    A start link p -> c costs min(T_p, c T_p + d_p) (the pipeline recurrence of
+    cost.pipeline_trace) = c T_p + min((1 - c) T_p, d_p): beyond the water-filled
+    c T_p it adds at least min((1 - c) T_min_p, d_p), T_min_p being the shortest
+    any schedule can make the producer (one MVM, its work over the whole chip,
+    its CM floor).  A tail link adds min((1 - f) T_min_c, d_p) likewise.
+    """
+    n_xbars = sim.arch.num_xbars
+    t_min = {n: max(delays.get(n, 0.0), works[n] / n_xbars, floors.get(n, 0.0))
+             for n in names}
+    Chain = tuple[float, list[tuple[str, float]], float]
+    start: dict[str, Chain] = {}
+    finish: dict[str, Chain] = {}
     for name in names:
         info = sim.schedule[name]
         preds = {p: f for p, f in info.get("preds", {}).items() if p in finish}
-        start[name] = max(((start[p][0] + math.sqrt(f * works[p]), start[p][1] + [(p, f)])
-                           for p, f in preds.items()), default=(0.0, []), key=lambda v: v[0])
+        start[name] = max(((start[p][0] + math.sqrt(f * works[p]), start[p][1] + [(p, f)],
+                            start[p][2] + min((1 - f) * t_min[p], delays.get(p, 0.0)))
+                           for p, f in preds.items()), default=(0.0, [], 0.0),
+                          key=lambda v: v[0])
         frac = 1.0 / max(1, info.get("rows", 1))
         tail = math.sqrt(works[name] * frac)
         finish[name] = max([(start[name][0] + math.sqrt(works[name]),
-                             start[name][1] + [(name, 1.0)])]
-                           + [(finish[p][0] + tail, finish[p][1] + [(name, frac)])
+                             start[name][1] + [(name, 1.0)], start[name][2])]
+                           + [(finish[p][0] + tail, finish[p][1] + [(name, frac)],
+                               finish[p][2] + min((1 - frac) * t_min[name],
+                                                  delays.get(p, 0.0)))
                               for p in preds], key=lambda v: v[0])
     if not finish:
         return 0.0
-    _, chain = max(finish.values(), key=lambda v: v[0])
-    # Every link also waits for one MVM of its producer (its partial sums).
-    links = sum(delays.get(name, 0.0) for name, _ in chain[:-1])
-    return water_fill(chain, works, floors, sim.arch.num_xbars) + links
+    _, chain, links = max(finish.values(), key=lambda v: v[0])
+    return water_fill(chain, works, floors, n_xbars) + links
 
 
 def water_fill(chain: list[tuple[str, float]], works: dict[str, float],
