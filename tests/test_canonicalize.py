@@ -135,6 +135,40 @@ def test_fold_batchnorm_keeps_splats() -> None:
         assert isinstance(conv.W.owner.value, SplatAttr)
 
 
+@pytest.mark.parametrize("splats", ["w", "bn", "w+bn", "w+g", "w+bias", "bias+m", "w+bias+bn"])
+def test_fold_batchnorm_mixing_splats_and_arrays(splats: str) -> None:
+    """Public model-zoo graphs (opset 9) mix ConstantOfShape fills and arrays among the
+    conv weight, its bias and the BN parameters: folding broadcast a [C] scale against
+    a splat weight and crashed with a raw numpy error (issue 11, defect 1)."""
+    rng = np.random.default_rng(0)
+    values = {"w": rng.standard_normal((4, 3, 3, 3)), "bias": rng.standard_normal(4),
+              "g": rng.standard_normal(4), "beta": rng.standard_normal(4),
+              "m": rng.standard_normal(4), "v": np.abs(rng.standard_normal(4)) + 0.1}
+    fills = {"w": 0.05, "bias": 0.2, "g": 1.5, "beta": -0.25, "m": 0.1, "v": 2.0}
+    wanted = set(splats.split("+"))
+    names = (wanted - {"bn"}) | ({"g", "beta", "m", "v"} if "bn" in wanted else set())
+    nodes, params = [], []
+    for name, value in values.items():
+        if name in names:  # a ConstantOfShape fill, as old exporters write
+            params.append(init(f"{name}.shape", np.array(value.shape, np.int64)))
+            nodes.append(helper.make_node(
+                "ConstantOfShape", [f"{name}.shape"], [name], name=f"{name}.fill",
+                value=helper.make_tensor("v", TensorProto.FLOAT, [1], [fills[name]])))
+        else:
+            params.append(init(name, value.astype(np.float32)))
+    nodes += [helper.make_node("Conv", ["x", "w", "bias"], ["c"], name="conv", pads=[1] * 4),
+              helper.make_node("BatchNormalization", ["c", "g", "beta", "m", "v"], ["y"],
+                               name="bn", epsilon=1e-3)]
+    model = make_model(nodes, [vi("x", [1, 3, 5, 5])], [vi("y", [1, 4, 5, 5])], params,
+                       opset=9)
+    module = run_pass("onnx-canonicalize", import_onnx(model))
+    assert "onnx.BatchNormalization" not in op_names(module)
+    x = random_input([1, 3, 5, 5])
+    (want,) = ort_run(model, {"x": x})
+    assert_close(run_reference(module, {"x": x})[0], want)
+    assert_roundtrip(module)
+
+
 def test_batchnorm_with_second_conv_user_is_not_folded() -> None:
     model = _conv_bn(second_user=True)
     module = run_pass("onnx-canonicalize", import_onnx(model))
@@ -263,3 +297,18 @@ def test_canonicalize_reaches_fixpoint() -> None:
     module = run_pass("onnx-canonicalize", import_onnx(model_zoo.zoo_path("resnet18", "light")))
     before = print_ir(module)
     assert print_ir(run_pass("onnx-canonicalize", module)) == before
+
+
+def test_an_unexpected_folding_failure_names_the_node_and_the_pass(monkeypatch) -> None:
+    """A numpy error inside a fold reaches the user as one located line."""
+    from cim_mlir.diagnostics import PassError
+    from cim_mlir.passes import onnx_canonicalize
+
+    def broken(bn):
+        raise ValueError("operands could not be broadcast together")
+
+    monkeypatch.setattr(onnx_canonicalize, "_fold_one_batchnorm", broken)
+    with pytest.raises(PassError) as info:
+        run_pass("onnx-fold-batchnorm", import_onnx(_conv_bn()))
+    assert str(info.value).startswith("node 'bn' (BatchNormalization), pass "
+                                      "onnx-fold-batchnorm: cannot fold batchnorm")

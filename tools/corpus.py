@@ -11,10 +11,12 @@ Nobody in this project writes these graphs: they are what users bring (opset
 ``skeleton``
     The same graph with every large float initializer replaced by its
     statistics (mean, std, min, max, kept in the model's metadata), committed
-    under ``tests/corpus/`` (a few hundred KB in all).  :func:`materialize`
-    draws seeded weights with those statistics back in, so tests and the
-    report run the real graphs without torch; BatchNorm variances stay
-    positive because draws are clipped to the recorded range.
+    under ``tests/corpus/`` (2 MB in all).  :func:`materialize` draws seeded
+    weights with those statistics back in, so tests and the report run the
+    real graphs without torch; BatchNorm variances stay positive because
+    draws are clipped to the recorded range, and a constant-initialised
+    matrix (a zero-init classifier head) gets fan-in scaled weights so that
+    outputs, and so checks, are not constant.
 
 Command line::
 
@@ -208,8 +210,14 @@ def skeleton(model: onnx.ModelProto) -> onnx.ModelProto:
     return out
 
 
-def materialize(model: onnx.ModelProto, seed: int = 0) -> onnx.ModelProto:
-    """Seeded weights with the skeleton's statistics (a no-op on a full model)."""
+def materialize(model: onnx.ModelProto, seed: int = 0, light: bool = False
+                ) -> onnx.ModelProto:
+    """Seeded weights with the skeleton's statistics (a no-op on a full model).
+
+    ``light``: every weight is instead a ``ConstantOfShape`` fill with its mean
+    (as the zoo's light form): tiny and fast to compile, for shapes, mapping
+    and cost, not numerics.
+    """
     meta = {p.key: p.value for p in model.metadata_props}
     if _STATS_KEY not in meta:
         return model
@@ -217,11 +225,33 @@ def materialize(model: onnx.ModelProto, seed: int = 0) -> onnx.ModelProto:
     out.CopyFrom(model)
     rng = np.random.default_rng(seed)
     stats = json.loads(meta[_STATS_KEY])
+    if light:
+        fills = []
+        for name in sorted(stats):
+            s = stats[name]
+            dtype = onnx.helper.tensor_dtype_to_np_dtype(s["dtype"])
+            shape = numpy_helper.from_array(np.array(s["dims"], np.int64), f"{name}.shape")
+            fill = numpy_helper.from_array(np.array([s["mean"]], dtype), f"{name}.fill")
+            fills.append(onnx.helper.make_node("Constant", [], [f"{name}.shape"],
+                                               value=shape, name=f"{name}.shape"))
+            fills.append(onnx.helper.make_node("ConstantOfShape", [f"{name}.shape"], [name],
+                                               value=fill, name=name))
+        nodes = fills + list(out.graph.node)
+        del out.graph.node[:]
+        out.graph.node.extend(nodes)
+        stats = {}
     for name in sorted(stats):
         s = stats[name]
         dtype = onnx.helper.tensor_dtype_to_np_dtype(s["dtype"])
-        value = rng.normal(s["mean"], s["std"], size=s["dims"])
-        value = np.clip(value, s["min"], s["max"]).astype(dtype)
+        if s["std"] == 0 and len(s["dims"]) >= 2:
+            # A constant-initialised matrix (torchvision zero-inits ViT's head): a
+            # check against it could not fail, so draw a fan-in scaled one instead.
+            fan_in = int(np.prod(s["dims"][1:]))
+            value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=s["dims"])
+        else:
+            value = rng.normal(s["mean"], s["std"], size=s["dims"])
+            value = np.clip(value, s["min"], s["max"])
+        value = value.astype(dtype)
         out.graph.initializer.append(numpy_helper.from_array(value, name))
     keep = [p for p in out.metadata_props if p.key != _STATS_KEY]
     del out.metadata_props[:]
@@ -233,12 +263,10 @@ def skeleton_path(name: str) -> Path:
     return SKELETON_DIR / f"{name}.onnx"
 
 
-def load(name: str, seed: int = 0) -> onnx.ModelProto:
-    """A corpus model by name: the full export if built, else the materialized skeleton."""
-    full = FULL_DIR / f"{name}.onnx"
-    if full.is_file():
-        return onnx.load(full)
-    return materialize(onnx.load(skeleton_path(name)), seed)
+def load(name: str, seed: int = 0, light: bool = False) -> onnx.ModelProto:
+    """A corpus model by name: the committed skeleton with seeded weights (the same
+    graph as the full export, whose own weights are not needed), or light fills."""
+    return materialize(onnx.load(skeleton_path(name)), seed, light)
 
 
 def save_materialized(name: str, out: Path, seed: int = 0) -> Path:

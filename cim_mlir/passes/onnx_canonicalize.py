@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import IntegerType, ModuleOp, TensorType
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from cim_mlir.diagnostics import PassError
 from cim_mlir.dialects.cim import SplatAttr
 from cim_mlir.dialects.onnx import (
     BatchNormalizationOp,
@@ -247,12 +248,22 @@ def _fold_one_batchnorm(bn: BatchNormalizationOp) -> bool:
     return True
 
 
+def located(op: OnnxOp, pass_name: str, error: Exception) -> PassError:
+    """An unexpected failure on one node as a user-facing error naming it and the pass."""
+    return PassError(f"cannot {pass_name.removeprefix('onnx-').replace('-', ' ')}: "
+                     f"{' '.join(str(error).split())}",
+                     f"node '{op.node_name.data}' ({op.onnx_op_type}), pass {pass_name}")
+
+
 def fold_batchnorm(module: ModuleOp) -> bool:
     changed = False
     for block in _blocks(module):
         for op in list(block.ops):
             if isinstance(op, BatchNormalizationOp):
-                changed |= _fold_one_batchnorm(op)
+                try:
+                    changed |= _fold_one_batchnorm(op)
+                except (ValueError, ArithmeticError, TypeError, IndexError) as e:
+                    raise located(op, "onnx-fold-batchnorm", e) from e
     if changed:
         for block in _blocks(module):
             erase_dead_ops(block)

@@ -138,10 +138,28 @@ def load_module(args: argparse.Namespace):
     raise CimError(f"expected an ONNX model (.onnx) or a compiled flow (.mlir), got '{path}'")
 
 
-def load_inputs(args: argparse.Namespace, flow) -> list[np.ndarray]:
+def model_input_specs(model: Path | None) -> dict:
+    """Dtype and range of the ONNX model's inputs (empty when there is no model)."""
+    if model is None or not model.is_file():
+        return {}
+    import onnx
+
+    from cim_mlir.inputs import input_specs
+
+    try:
+        return input_specs(onnx.load(model, load_external_data=False))
+    except Exception:  # noqa: BLE001 - not a readable model: --check reports it
+        return {}
+
+
+def load_inputs(args: argparse.Namespace, flow, model: Path | None = None) -> list[np.ndarray]:
+    """Inputs from files, else seeded random ones of the model input's dtype and range
+    (token ids inside their embedding table)."""
+    from cim_mlir.inputs import InputSpec, random_input
     from cim_mlir.interpreter import flow_inputs
 
     specs = flow_inputs(flow)
+    known = model_input_specs(model)
     files: dict[str, str] = {}
     positional: list[str] = []
     for item in args.input:
@@ -158,14 +176,17 @@ def load_inputs(args: argparse.Namespace, flow) -> list[np.ndarray]:
     it = iter(positional)
     for name, shape in specs:
         file = files.get(name) or next(it, None)
+        spec = known.get(name)
+        if spec is None or list(spec.shape) != list(shape):
+            spec = InputSpec(name, list(shape), np.dtype(np.float32))
         if file is None:
-            out.append(rng.standard_normal(shape).astype(np.float32))
+            out.append(random_input(spec, rng))
             continue
         array = read_tensor(file)
         if list(array.shape) != list(shape):
             raise CimError(f"'{file}' has shape {list(array.shape)}, input '{name}' needs "
                            f"{list(shape)}", "--input")
-        out.append(array)
+        out.append(array.astype(spec.dtype))
     return out
 
 
@@ -192,7 +213,7 @@ def read_tensor(file: str) -> np.ndarray:
         raise CimError(f"'{file}': inputs are .npy arrays or .pb TensorProtos", "--input")
     if array.dtype.kind not in "fiub":
         raise CimError(f"'{file}' holds {array.dtype} data, expected numbers", "--input")
-    return np.asarray(array, dtype=np.float32)
+    return np.asarray(array)
 
 
 # ---- checking -----------------------------------------------------------------------
@@ -327,7 +348,7 @@ def execute(args: argparse.Namespace) -> int:
         module, model = load_module(args)
     t1 = time.perf_counter()
     flow = find_flow(module)
-    inputs = load_inputs(args, flow)
+    inputs = load_inputs(args, flow, model)
     result = run_flow(module, inputs, numerics=args.numerics, progress=not args.quiet,
                       batching=not args.no_batching, weight_scale=args.weight_scale)
     t2 = time.perf_counter()
