@@ -11,6 +11,7 @@ constants.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,27 +135,62 @@ def bias_add(op: onnx.MatMulOp, n: int) -> onnx.AddOp | None:
     return add if list(shape) in ([n], [1, n]) else None
 
 
+def reshaped(value: SSAValue, shape: list[int], name: str) -> tuple[list[Operation], SSAValue]:
+    """``onnx.Reshape`` of ``value`` to ``shape`` (the ops and the result)."""
+    elt = value.type.element_type  # type: ignore[union-attr]
+    target = onnx.ConstantOp(to_attr(np.array(shape, np.int64)), f"{name}.shape")
+    op = onnx.ReshapeOp.create(operands=[value, target.output],
+                               result_types=[TensorType(elt, shape)],
+                               properties={"name": StringAttr(name)})
+    return [target, op], op.results[0]
+
+
 def convert_matmul(op: onnx.MatMulOp, arch: Arch) -> list[Operation] | None:
-    """MatMul against constant weights; a following constant bias Add is fused."""
+    """MatMul against constant weights; a following constant bias Add is fused.
+
+    The crossbar reads one contiguous K-vector per MVM.  A rank >= 4 activation is
+    stored channels-last (4-D tensors are feature maps, cim_mlir.layout), where its
+    last axis is not contiguous: such a MatMul (Swin's patch merging, [1,28,28,384] x
+    [384,192]) computes on its rows reshaped to [1, M, K] and reshapes back.
+    """
     a, b = op.A.type, op.B.type
     assert isinstance(a, TensorType) and isinstance(b, TensorType)
     if not _is_constant(op.B) or b.get_num_dims() != 2 or a.get_num_dims() < 2:
         return None
     k, n = b.get_shape()
-    props = _common_props(arch, op.node_name.data, WeightMatrix(k, n, 1, arch.data.weight_bits))
+    name = op.node_name.data
+    props = _common_props(arch, name, WeightMatrix(k, n, 1, arch.data.weight_bits))
     add = bias_add(op, n)
+    bias = None if add is None else (add.B if add.A is op.Y else add.A)
+    out = op.Y if add is None else add.C
+    out_type = out.type
+    assert isinstance(out_type, TensorType)
+    new: list[Operation] = []
+    x = op.A
+    result_type = out_type
+    rows_form = a.get_num_dims() >= 4
+    if rows_form:
+        rows = math.prod(a.get_shape()[:-1])
+        pre, x = reshaped(op.A, [1, rows, k], f"{name}/rows")
+        new += pre
+        result_type = TensorType(out_type.element_type, [1, rows, n])
+    if bias is None:
+        none = onnx.NoValueOp()
+        new.append(none)
+        bias = none.none
+    mm = MatmulOp.create(operands=[x, op.B, bias], result_types=[result_type],
+                         properties=props)
+    new.append(mm)
+    final = mm.output
+    if rows_form:
+        post, final = reshaped(mm.output, list(out_type.get_shape()), f"{name}/unrows")
+        new += post
+    Rewriter.insert_op(new, InsertPoint.before(add if add is not None else op))
+    out.replace_all_uses_with(final)
     if add is not None:
-        bias = add.B if add.A is op.Y else add.A
-        new = MatmulOp.create(operands=[op.A, op.B, bias], result_types=[op.Y.type],
-                              properties=props)
-        Rewriter.insert_op(new, InsertPoint.before(add))
-        add.C.replace_all_uses_with(new.output)
         Rewriter.erase_op(add)
-        Rewriter.erase_op(op)
-        return []
-    none = onnx.NoValueOp()
-    return [none, MatmulOp.create(operands=[op.A, op.B, none.none], result_types=[op.Y.type],
-                                  properties=props)]
+    Rewriter.erase_op(op)
+    return []
 
 
 @dataclass(frozen=True)
