@@ -51,9 +51,13 @@ VISION = ["resnet18", "resnet50", "vgg11", "alexnet", "googlenet", "densenet121"
           "squeezenet1_1", "shufflenet_v2_x1_0", "mobilenet_v2", "mobilenet_v3_small",
           "efficientnet_b0", "mnasnet1_0", "regnet_y_400mf", "convnext_tiny", "vit_b_16",
           "swin_t"]
+OLD_OPSET = {"resnet50_opset9": "resnet50", "densenet121_opset9": "densenet121",
+             "shufflenet_v2_opset9": "shufflenet_v2_x1_0", "inception_v3_opset9": "inception_v3"}
+"""Public model-zoo style graphs: opset 9, BatchNormalization kept as its own node
+(no constant folding into the convolutions), as the ONNX model zoo's old graphs are."""
 TEXT = ["bert_mini", "gpt2_mini"]
 """BERT-style encoder and GPT-2-style decoder: 2 layers, hidden 256, 4 heads, seq 128."""
-MODELS = VISION + TEXT
+MODELS = VISION + list(OLD_OPSET) + TEXT
 SEQ = 128
 
 
@@ -67,12 +71,15 @@ def _torch_model(name: str):  # type: ignore[no-untyped-def]
     import torch
 
     torch.manual_seed(0)
-    if name in VISION:
+    if name in VISION or name in OLD_OPSET:
         import torchvision
 
-        kwargs = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
-        model = getattr(torchvision.models, name)(weights=None, **kwargs)
-        return model.eval(), (torch.randn(1, 3, 224, 224),), ["input"]
+        arch = OLD_OPSET.get(name, name)
+        kwargs = {"aux_logits": False, "init_weights": True} \
+            if arch in ("googlenet", "inception_v3") else {}
+        model = getattr(torchvision.models, arch)(weights=None, **kwargs)
+        size = 299 if arch == "inception_v3" else 224
+        return model.eval(), (torch.randn(1, 3, size, size),), ["input"]
     import transformers
 
     common = dict(hidden_size=256, num_hidden_layers=2, num_attention_heads=4,
@@ -105,16 +112,17 @@ def _torch_model(name: str):  # type: ignore[no-untyped-def]
 
 
 def export(name: str, out: Path) -> Path:
-    """Export ``name`` to ``out`` (opset 17, batch 1, static shapes)."""
+    """Export ``name`` to ``out`` (opset 17, or 9 for OLD_OPSET; batch 1, static shapes)."""
     import torch
 
     model, args, inputs = _torch_model(name)
     out.parent.mkdir(parents=True, exist_ok=True)
+    old = name in OLD_OPSET
     with torch.no_grad():
         try:  # the TorchScript exporter: what most published graphs come from
-            torch.onnx.export(model, args, str(out), opset_version=OPSET,
+            torch.onnx.export(model, args, str(out), opset_version=9 if old else OPSET,
                               input_names=inputs, output_names=["output"], dynamo=False,
-                              do_constant_folding=True)
+                              do_constant_folding=not old)
         except torch.onnx.errors.UnsupportedOperatorError:
             # e.g. transformers' mask building (aten::diff): the dynamo exporter
             # at its native opset 18, then onnx's version converter to 17 (asked for
