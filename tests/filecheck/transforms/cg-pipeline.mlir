@@ -35,7 +35,7 @@ builtin.module attributes {cim.arch = #cim.arch<{name = t8, computing_mode = CM,
 // CHECK: name = "c2", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 3, dup = 1, cores = [], wait = 2>
 // CHECK: name = "c3", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 4, dup = 1, cores = [], wait = 4>
 // CHECK: name = "fc", {{.*}}, schedule = #cim.core.schedule<segment = 0, stage = 5, dup = 1, cores = [], wait = 8>
-// REMARK: remark: cg-pipeline: segment 0: 5 stages, estimated {{[0-9]+}} cycles pipelined vs {{[0-9]+}} sequential (2.50x)
+// REMARK: remark: cg-pipeline: segment 0: 5 stages, estimated {{[0-9]+}} cycles pipelined vs {{[0-9]+}} sequential (2.51x)
 
 // -----
 
